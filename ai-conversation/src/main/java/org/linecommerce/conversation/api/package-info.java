@@ -1,0 +1,2 @@
+/** The ai-conversation domain's protocol: commands, replies, events, entity type keys and the client facade. Other modules import only this package. */
+package org.linecommerce.conversation.api;

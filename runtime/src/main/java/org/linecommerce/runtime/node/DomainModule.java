@@ -1,0 +1,26 @@
+package org.linecommerce.runtime.node;
+
+import java.util.Optional;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/**
+ * What a domain module gives a node. Every node calls {@link #init} (so sharding proxies let it
+ * reach the domain's entities from anywhere); a module starts its entities and subscriptions only
+ * where {@code context.hosts(role())}. {@link #routes} are served only by nodes hosting the role.
+ */
+public interface DomainModule {
+
+  /** Module name, e.g. {@code customer}. */
+  String name();
+
+  /** The cluster role that hosts this module's entities, subscriptions and routes. */
+  String role();
+
+  /** Starts sharding (host or proxy, by role) and, on hosting nodes, subscriptions. */
+  void init(NodeContext context);
+
+  /** Routes this module serves on hosting nodes, below the HTTP edge (auth, limits, errors). */
+  default Optional<Route> routes(NodeContext context) {
+    return Optional.empty();
+  }
+}

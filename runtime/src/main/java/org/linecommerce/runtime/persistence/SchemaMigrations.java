@@ -1,0 +1,37 @@
+package org.linecommerce.runtime.persistence;
+
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates or migrates the schema (journal, snapshots, durable state, projection offsets, dead
+ * letters, …) from the versioned migrations under {@code db/migration/<profile>} with Flyway.
+ * Flyway's lock makes it safe for several nodes to start at once on one database. Domain modules
+ * add their own migrations to the same folders with higher version numbers.
+ */
+public final class SchemaMigrations {
+
+  private static final Logger log = LoggerFactory.getLogger(SchemaMigrations.class);
+
+  private SchemaMigrations() {}
+
+  public static MigrateResult migrate(DataSource dataSource, DatabaseSettings settings) {
+    Flyway flyway =
+        Flyway.configure(SchemaMigrations.class.getClassLoader())
+            .dataSource(dataSource)
+            .locations("classpath:db/migration/" + settings.profile().migrations)
+            .table("schema_history")
+            .baselineOnMigrate(false)
+            .load();
+    MigrateResult result = flyway.migrate();
+    log.info(
+        "Database schema at version {} ({} migration(s) applied) on {}",
+        result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion,
+        result.migrationsExecuted,
+        settings.describe());
+    return result;
+  }
+}
