@@ -148,6 +148,7 @@ public final class Node {
     return httpBinding.localAddress().getPort();
   }
 
+  /** {@code http://host:port} of Pekko Management (no trailing slash). */
   public String managementUri() {
     return managementUri;
   }
