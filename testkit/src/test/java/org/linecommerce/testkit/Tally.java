@@ -2,6 +2,9 @@ package org.linecommerce.testkit;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import org.apache.pekko.http.javadsl.server.Directives;
+import org.apache.pekko.http.javadsl.server.Route;
 import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -27,6 +30,7 @@ import org.linecommerce.runtime.node.NodeContext;
 public final class Tally extends EventSourcedBehaviorWithEnforcedReplies<Tally.Command, Tally.Event, Tally.State> {
 
   public static final EntityTypeKey<Command> ENTITY_KEY = EntityTypeKey.create(Command.class, "Tally");
+  static final String ROLE = "catalog";
   static final List<String> TAGS = List.of("tally-0", "tally-1", "tally-2");
 
   public sealed interface Command extends CborSerializable {}
@@ -62,7 +66,8 @@ public final class Tally extends EventSourcedBehaviorWithEnforcedReplies<Tally.C
 
   public static void init(ActorSystem<?> system) {
     String host = system.address().toString();
-    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), host)));
+    ClusterSharding.get(system).init(
+        Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), host)).withRole(ROLE));
   }
 
   /** Tally as a module, so tests can start it on real nodes. */
@@ -75,12 +80,17 @@ public final class Tally extends EventSourcedBehaviorWithEnforcedReplies<Tally.C
 
       @Override
       public String role() {
-        return "catalog";
+        return ROLE;
       }
 
       @Override
       public void init(NodeContext context) {
         Tally.init(context.system());
+      }
+
+      @Override
+      public Optional<Route> routes(NodeContext context) {
+        return Optional.of(Directives.path("tally-host", () -> Directives.complete(context.system().address().toString())));
       }
     };
   }
