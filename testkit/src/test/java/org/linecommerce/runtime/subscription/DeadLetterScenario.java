@@ -62,6 +62,8 @@ abstract class DeadLetterScenario {
   final Map<String, String> eventKeys = new ConcurrentHashMap<>();
   /** the dead letters as first recorded, before the admin tests act on them. */
   final Map<String, StoredRow> recorded = new ConcurrentHashMap<>();
+  /** the events the handler had got before the admin tests act. */
+  Set<String> deliveredBeforeAdmin;
 
   DeadLetterScenario(TestDatabase.Kind kind) {
     this.kind = kind;
@@ -104,6 +106,7 @@ abstract class DeadLetterScenario {
         .pollInterval(Duration.ofMillis(100))
         .until(() -> handler.deliveredIds().containsAll(goodEvents) && storedDeadLetters().size() == POISON.size());
     for (String poison : POISON) recorded.put(poison, storedRow(poison));
+    deliveredBeforeAdmin = handler.deliveredIds();
   }
 
   @AfterAll
@@ -114,7 +117,7 @@ abstract class DeadLetterScenario {
 
   @Test
   void eventThatKeepsFailingGoesToDeadLetterStoreAfterRetriesWhileOtherEventsKeepFlowing() {
-    assertThat(handler.deliveredIds()).containsAll(goodEvents).doesNotContainAnyElementsOf(POISON);
+    assertThat(deliveredBeforeAdmin).containsAll(goodEvents).doesNotContainAnyElementsOf(POISON);
     assertThat(recorded.keySet()).containsExactlyInAnyOrderElementsOf(POISON);
     recorded.forEach((poison, row) -> {
       assertThat(row.subscription()).as(poison).isEqualTo(SUBSCRIPTION);
