@@ -69,6 +69,7 @@ public final class Node {
       List<Route> routes = new ArrayList<>();
       routes.add(new HealthRoutes(system).route());
       routes.add(Metrics.get(system).route());
+      routes.add(new org.linecommerce.runtime.subscription.DeadLetterRoutes(system).route());
       for (DomainModule module : modules) {
         module.init(context);
         if (context.hosts(module.role())) {
