@@ -28,8 +28,10 @@ import org.linecommerce.runtime.persistence.SchemaMigrations;
  * }</pre>
  *
  * Shutdown of the system and removal of the database happen in afterAll, also when tests fail.
+ * Outside the extension model (e.g. one kit per parameter of a parameterized test) use
+ * {@code try (NodeTestKit kit = NodeTestKit.on(kind).start("name")) { ... }}.
  */
-public final class NodeTestKit implements BeforeAllCallback, AfterAllCallback {
+public final class NodeTestKit implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
 
   private final TestDatabase.Kind kind;
   private final Config overrides;
@@ -60,11 +62,22 @@ public final class NodeTestKit implements BeforeAllCallback, AfterAllCallback {
 
   @Override
   public void beforeAll(ExtensionContext context) {
+    start(context.getRequiredTestClass().getSimpleName());
+  }
+
+  /** Creates the database and starts the system named after {@code name}; {@link #close()} undoes both. */
+  public NodeTestKit start(String name) {
     database = TestDatabase.of(kind);
-    String name = context.getRequiredTestClass().getSimpleName().replaceAll("[^A-Za-z0-9]", "");
-    Config config = TestNodeConfig.node(database, overrides);
-    testKit = ActorTestKit.create(name.isEmpty() ? "test" + UUID.randomUUID() : name, config);
-    prepare(testKit.system());
+    try {
+      String systemName = name.replaceAll("[^A-Za-z0-9]", "");
+      Config config = TestNodeConfig.node(database, overrides);
+      testKit = ActorTestKit.create(systemName.isEmpty() ? "test" + UUID.randomUUID() : systemName, config);
+      prepare(testKit.system());
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+    return this;
   }
 
   /** What a node does before modules start: migrate the schema, then join itself as a cluster. */
@@ -80,6 +93,12 @@ public final class NodeTestKit implements BeforeAllCallback, AfterAllCallback {
 
   @Override
   public void afterAll(ExtensionContext context) {
+    close();
+  }
+
+  /** Terminates the system and drops the database. */
+  @Override
+  public void close() {
     try {
       if (testKit != null) testKit.shutdownTestKit();
     } finally {

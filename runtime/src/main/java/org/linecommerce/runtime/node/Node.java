@@ -76,6 +76,7 @@ public final class Node {
           module.routes(context).ifPresent(routes::add);
         }
       }
+      routes.add(org.linecommerce.runtime.saga.SagaRoutes.route(system)); // after modules: definitions registered first
 
       String managementUri =
           PekkoManagement.get(system).start().toCompletableFuture().get(30, TimeUnit.SECONDS).toString();
