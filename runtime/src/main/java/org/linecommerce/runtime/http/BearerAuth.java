@@ -50,6 +50,11 @@ public final class BearerAuth {
       this.pathPrefix = List.of(pathPrefix);
     }
 
+    /** The paths this scope's token opens, e.g. {@code /api/v1/**}. */
+    public String pathDescription() {
+      return "/" + String.join("/", pathPrefix) + "/**";
+    }
+
     /** Realm of this scope's {@code WWW-Authenticate} challenge. */
     public String realm() {
       return realm;

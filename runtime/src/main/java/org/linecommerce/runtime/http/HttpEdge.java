@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.AttributeKeys;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
@@ -79,10 +80,13 @@ public final class HttpEdge {
   public static Route wrap(ActorSystem<?> system, Route inner) {
     Config config = system.settings().config();
     BearerAuth auth = BearerAuth.fromConfig(config);
-    for (BearerAuth.Scope scope : auth.devDefaults()) {
-      log.warn("{} is not set: {} accepts the development token '{}'. Set it before exposing this node;"
-              + " APP_ENV=production refuses to start without it.",
-          scope.variable, scope == BearerAuth.Scope.API ? "/api/v1" : "/admin", scope.devDefault);
+    if (!auth.devDefaults().isEmpty()) {
+      log.warn("Development bearer tokens in use: {}. Set {} before exposing this node; APP_ENV=production"
+              + " refuses to start without them.",
+          auth.devDefaults().stream()
+              .map(s -> s.variable + " is not set, so " + s.pathDescription() + " accepts '" + s.devDefault + "'")
+              .collect(Collectors.joining("; ")),
+          auth.devDefaults().stream().map(s -> s.variable).collect(Collectors.joining(" and ")));
     }
     RateLimiter limiter = RateLimiter.create(RateLimiter.Settings.fromConfig(config));
     boolean trustForwarded = config.getBoolean("linecommerce.http.rate-limit.trust-forwarded-headers");

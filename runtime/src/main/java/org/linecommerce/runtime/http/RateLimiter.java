@@ -34,6 +34,7 @@ import org.slf4j.LoggerFactory;
 public final class RateLimiter {
 
   private static final Logger log = LoggerFactory.getLogger(RateLimiter.class);
+  private static final long OVERFLOW_WARNING_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
 
   /**
    * {@code linecommerce.http.rate-limit}.
@@ -85,6 +86,7 @@ public final class RateLimiter {
   private final ConcurrentHashMap<String, AtomicLong> buckets = new ConcurrentHashMap<>();
   private final AtomicBoolean sweeping = new AtomicBoolean();
   private final AtomicLong lastSweep;
+  private final AtomicLong lastOverflowWarning;
 
   /** A limiter reading time from {@code nanoClock} (like {@link System#nanoTime}). */
   public RateLimiter(Settings settings, LongSupplier nanoClock) {
@@ -94,7 +96,9 @@ public final class RateLimiter {
     this.toleranceNanos = Math.multiplyExact(intervalNanos, (long) settings.burst());
     this.idleNanos = settings.idleTimeout().toNanos();
     this.sweepEveryNanos = Math.min(idleNanos, TimeUnit.MINUTES.toNanos(1));
-    this.lastSweep = new AtomicLong(nanoClock.getAsLong());
+    long start = nanoClock.getAsLong();
+    this.lastSweep = new AtomicLong(start);
+    this.lastOverflowWarning = new AtomicLong(start - OVERFLOW_WARNING_EVERY_NANOS);
   }
 
   public static RateLimiter create(Settings settings) {
@@ -134,7 +138,11 @@ public final class RateLimiter {
     if (buckets.size() >= settings.maxClients()) {
       sweep(now, 0);
       if (buckets.size() >= settings.maxClients()) {
-        log.warn("Rate limiter tracks {} active clients (max-clients); a new client goes unlimited", buckets.size());
+        long last = lastOverflowWarning.get();
+        if (now - last >= OVERFLOW_WARNING_EVERY_NANOS && lastOverflowWarning.compareAndSet(last, now)) {
+          log.warn("Rate limiter tracks {} active clients (max-clients); new clients go unlimited until room frees up",
+              buckets.size());
+        }
         return null;
       }
     }

@@ -10,8 +10,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import org.apache.pekko.http.javadsl.model.Uri;
+import org.apache.pekko.http.javadsl.server.Directives;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import org.linecommerce.runtime.node.Node;
 
 /** Start-up checks of the edge's authentication settings, and the token rules themselves. */
@@ -99,5 +105,32 @@ class HttpEdgeValidateTest {
     assertThat(BearerAuth.requiredScope(Uri.create("/dev/line/outbox"))).isEmpty();
     assertThat(BearerAuth.requiredScope(Uri.create("/apis/v1"))).isEmpty();
     assertThat(BearerAuth.requiredScope(Uri.create("/administrator"))).isEmpty();
+  }
+
+  @Test
+  void developmentWithoutTokensWarnsOnceAtStartUpAndNeverLogsRealTokens() throws Exception {
+    Logger logger = (Logger) LoggerFactory.getLogger(HttpEdge.class);
+    ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    appender.start();
+    logger.addAppender(appender);
+    try {
+      try (EdgeServer ignored = EdgeServer.start(
+          Map.of("linecommerce.auth.api-token", "", "linecommerce.auth.admin-token", ""),
+          system -> Directives.reject())) {
+        List<ILoggingEvent> warnings =
+            appender.list.stream().filter(e -> e.getLevel() == Level.WARN).toList();
+        assertThat(warnings).hasSize(1);
+        assertThat(warnings.get(0).getFormattedMessage())
+            .contains("API_TOKEN", "ADMIN_TOKEN", "dev-api-token", "dev-admin-token");
+      }
+      appender.list.clear();
+      try (EdgeServer ignored = EdgeServer.start(Map.of(), system -> Directives.reject())) {
+        assertThat(appender.list).noneSatisfy(e -> assertThat(e.getFormattedMessage())
+            .containsAnyOf(EdgeServer.API_TOKEN, EdgeServer.ADMIN_TOKEN));
+        assertThat(appender.list).noneMatch(e -> e.getLevel() == Level.WARN);
+      }
+    } finally {
+      logger.detachAppender(appender);
+    }
   }
 }
