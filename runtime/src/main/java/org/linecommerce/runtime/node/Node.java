@@ -54,6 +54,7 @@ public final class Node {
    * or a port cannot be bound (the ActorSystem is then terminated).
    */
   public static Node start(Config config, List<DomainModule> modules) {
+    HttpEdge.validate(config);
     NodeSettings settings = NodeSettings.fromConfig(config);
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), settings.systemName(), config);
     try {
