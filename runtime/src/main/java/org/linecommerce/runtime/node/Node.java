@@ -23,6 +23,8 @@ import org.linecommerce.runtime.http.HttpEdge;
 import org.linecommerce.runtime.persistence.Database;
 import org.linecommerce.runtime.persistence.DatabaseSettings;
 import org.linecommerce.runtime.persistence.SchemaMigrations;
+import org.linecommerce.runtime.saga.SagaRoutes;
+import org.linecommerce.runtime.subscription.DeadLetterRoutes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,14 +72,14 @@ public final class Node {
       List<Route> routes = new ArrayList<>();
       routes.add(new HealthRoutes(system).route());
       routes.add(Metrics.get(system).route());
-      routes.add(new org.linecommerce.runtime.subscription.DeadLetterRoutes(system).route());
+      routes.add(new DeadLetterRoutes(system).route());
       for (DomainModule module : modules) {
         module.init(context);
         if (context.hosts(module.role())) {
           module.routes(context).ifPresent(routes::add);
         }
       }
-      routes.add(org.linecommerce.runtime.saga.SagaRoutes.route(system)); // after modules: definitions registered first
+      routes.add(SagaRoutes.route(system)); // after modules: definitions registered first
 
       String managementUri =
           PekkoManagement.get(system).start().toCompletableFuture().get(30, TimeUnit.SECONDS).toString();

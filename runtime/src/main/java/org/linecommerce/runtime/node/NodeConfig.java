@@ -56,7 +56,6 @@ public final class NodeConfig {
     DatabaseSettings db = DatabaseSettings.fromConfig(settingsOnly.getConfig("linecommerce.db"));
 
     Map<String, Object> computed = new HashMap<>();
-    computed.put("pekko.actor.provider", "cluster");
     computed.put("pekko.cluster.seed-nodes", node.seedNodeUris());
     computed.put("pekko.cluster.roles", List.copyOf(node.roles()));
     computed.put("linecommerce.db.resolved.url", db.url());

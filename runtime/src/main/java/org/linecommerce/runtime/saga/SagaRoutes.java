@@ -2,22 +2,21 @@ package org.linecommerce.runtime.saga;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.UUID;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
-import org.apache.pekko.http.javadsl.model.HttpCharsets;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
-import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.linecommerce.runtime.http.HttpEdge;
 import org.linecommerce.runtime.http.Json;
+import org.linecommerce.runtime.http.Problem;
+import org.linecommerce.runtime.http.Problems;
 
 /**
  * {@code GET /admin/sagas/{sagaId}}: the saga's {@link Saga.Summary} as JSON (200), or
@@ -27,15 +26,13 @@ import org.linecommerce.runtime.http.Json;
  */
 public final class SagaRoutes {
 
-  // TODO(merge): use the edge's problem+json helpers from org.linecommerce.runtime.http
-  private static final ContentType PROBLEM_JSON =
-      ContentTypes.create(MediaTypes.applicationWithFixedCharset("problem+json", HttpCharsets.UTF_8));
-
+  private final ActorSystem<?> system;
   private final Sagas sagas;
   private final ObjectMapper mapper;
 
   public SagaRoutes(ActorSystem<?> system) {
     Saga.init(system);
+    this.system = system;
     this.sagas = Sagas.get(system);
     this.mapper = Json.mapper(system);
   }
@@ -53,28 +50,22 @@ public final class SagaRoutes {
   }
 
   private Route statusRoute(String sagaId) {
-    return Directives.optionalHeaderValueByName("X-Correlation-ID", correlation ->
-        Directives.completeWithFuture(
-            status(sagaId, correlation.orElseGet(() -> UUID.randomUUID().toString()))));
+    return HttpEdge.correlationId(correlationId ->
+        Directives.completeWithFuture(status(sagaId, correlationId)));
   }
 
   private CompletionStage<HttpResponse> status(String sagaId, String correlationId) {
     return sagas.status(sagaId)
         .thenApply(summary -> summary.exists()
             ? json(StatusCodes.OK, ContentTypes.APPLICATION_JSON, summary)
-            : problem(StatusCodes.NOT_FOUND, "Not Found", "no saga with id " + sagaId, correlationId))
+            : problem(StatusCodes.NOT_FOUND, "Saga not found", "no saga with id " + sagaId, correlationId))
         .exceptionally(error -> problem(StatusCodes.SERVICE_UNAVAILABLE, "Service Unavailable",
             "saga " + sagaId + " did not answer: " + Saga.describe(error), correlationId));
   }
 
   private HttpResponse problem(StatusCode status, String title, String detail, String correlationId) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("type", "about:blank");
-    body.put("title", title);
-    body.put("status", status.intValue());
-    body.put("detail", detail);
-    body.put("correlationId", correlationId);
-    return json(status, PROBLEM_JSON, body);
+    return Problems.response(system,
+        new Problem(Problem.typeFor(status), title, status.intValue(), detail, correlationId), List.of());
   }
 
   private HttpResponse json(StatusCode status, ContentType type, Object body) {

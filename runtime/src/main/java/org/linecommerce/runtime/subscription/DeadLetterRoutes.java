@@ -4,35 +4,30 @@ import static org.apache.pekko.http.javadsl.server.Directives.concat;
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.get;
 import static org.apache.pekko.http.javadsl.server.Directives.onComplete;
-import static org.apache.pekko.http.javadsl.server.Directives.optionalHeaderValueByName;
 import static org.apache.pekko.http.javadsl.server.Directives.parameterOptional;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
 import static org.apache.pekko.http.javadsl.server.Directives.pathEndOrSingleSlash;
 import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
 import static org.apache.pekko.http.javadsl.server.Directives.post;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.marshalling.Marshaller;
-import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
-import org.apache.pekko.http.javadsl.model.HttpCharsets;
-import org.apache.pekko.http.javadsl.model.HttpEntities;
-import org.apache.pekko.http.javadsl.model.HttpResponse;
-import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.RequestEntity;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.linecommerce.runtime.http.HttpEdge;
 import org.linecommerce.runtime.http.Json;
+import org.linecommerce.runtime.http.Problem;
+import org.linecommerce.runtime.http.Problems;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.util.Try;
@@ -58,8 +53,6 @@ public final class DeadLetterRoutes {
 
   private static final Logger log = LoggerFactory.getLogger(DeadLetterRoutes.class);
   private static final int DEFAULT_LIMIT = 100;
-  private static final ContentType PROBLEM_JSON =
-      ContentTypes.create(MediaTypes.applicationWithFixedCharset("problem+json", HttpCharsets.UTF_8));
 
   private final DeadLetterStore store;
   private final ObjectMapper mapper;
@@ -100,19 +93,13 @@ public final class DeadLetterRoutes {
 
   public record DeadLetterList(List<DeadLetterView> items, int count) {}
 
-  /** RFC 9457 problem details; local until the HTTP edge's helper is shared. */
-  record Problem(String type, String title, int status, String detail, String correlationId) {}
-
   public Route route() {
     return pathPrefix("admin", () -> pathPrefix("dead-letters", () ->
-        optionalHeaderValueByName("X-Correlation-ID", header -> {
-          String correlationId = header.filter(h -> !h.isBlank()).orElseGet(() -> UUID.randomUUID().toString());
-          return concat(
+        HttpEdge.correlationId(correlationId -> concat(
               pathEndOrSingleSlash(() -> get(() -> list(correlationId))),
               path(PathMatchers.segment(), id -> get(() -> withId(id, correlationId, this::show))),
               path(PathMatchers.segment().slash("retry"), id -> post(() -> withId(id, correlationId, this::retry))),
-              path(PathMatchers.segment().slash("discard"), id -> post(() -> withId(id, correlationId, this::discard))));
-        })));
+              path(PathMatchers.segment().slash("discard"), id -> post(() -> withId(id, correlationId, this::discard)))))));
   }
 
   private interface IdRoute {
@@ -124,7 +111,7 @@ public final class DeadLetterRoutes {
     try {
       id = Long.parseLong(segment);
     } catch (NumberFormatException e) {
-      return notFound(segment, correlationId);
+      return notFound(segment);
     }
     return inner.apply(id, correlationId);
   }
@@ -138,7 +125,7 @@ public final class DeadLetterRoutes {
                 status = DeadLetterStatus.parse(statusParam.get());
                 if (status.isEmpty()) {
                   return problem(StatusCodes.BAD_REQUEST, "invalid-parameter", "Invalid parameter",
-                      "status must be pending, redelivered or discarded, not '" + statusParam.get() + "'", correlationId);
+                      "status must be pending, redelivered or discarded, not '" + statusParam.get() + "'");
                 }
               }
               int limit = DEFAULT_LIMIT;
@@ -150,7 +137,7 @@ public final class DeadLetterRoutes {
                 }
                 if (limit < 1 || limit > DeadLetterStore.MAX_LIST_LIMIT) {
                   return problem(StatusCodes.BAD_REQUEST, "invalid-parameter", "Invalid parameter",
-                      "limit must be a whole number from 1 to " + DeadLetterStore.MAX_LIST_LIMIT, correlationId);
+                      "limit must be a whole number from 1 to " + DeadLetterStore.MAX_LIST_LIMIT);
                 }
               }
               Optional<String> bySubscription = subscription.filter(s -> !s.isBlank());
@@ -164,7 +151,7 @@ public final class DeadLetterRoutes {
   private Route show(long id, String correlationId) {
     return await(store.find(id), correlationId, found -> found
         .map(d -> (Route) complete(StatusCodes.OK, DeadLetterView.of(d), viewMarshaller))
-        .orElseGet(() -> notFound(Long.toString(id), correlationId)));
+        .orElseGet(() -> notFound(Long.toString(id))));
   }
 
   private Route retry(long id, String correlationId) {
@@ -183,14 +170,13 @@ public final class DeadLetterRoutes {
     } else if (outcome instanceof DeadLetterOutcome.RedeliveryFailed f) {
       return problem(StatusCodes.BAD_GATEWAY, "redelivery-failed", "Redelivery failed",
           "the handler of subscription '" + f.deadLetter().subscription() + "' failed again: " + f.error()
-              + "; dead letter " + f.deadLetter().id() + " stays pending (" + f.deadLetter().attempts() + " attempts)",
-          correlationId);
+              + "; dead letter " + f.deadLetter().id() + " stays pending (" + f.deadLetter().attempts() + " attempts)");
     } else if (outcome instanceof DeadLetterOutcome.Rejected r) {
       return problem(StatusCodes.CONFLICT, "dead-letter-conflict", "Dead letter cannot be " + action,
-          r.reason(), correlationId);
+          r.reason());
     } else {
       long id = ((DeadLetterOutcome.NotFound) outcome).id();
-      return notFound(Long.toString(id), correlationId);
+      return notFound(Long.toString(id));
     }
   }
 
@@ -199,25 +185,16 @@ public final class DeadLetterRoutes {
       if (result.isSuccess()) return onSuccess.apply(result.get());
       log.warn("Dead-letter store unavailable [{}]", correlationId, result.failed().get());
       return problem(StatusCodes.SERVICE_UNAVAILABLE, "dead-letter-store-unavailable", "Dead-letter store unavailable",
-          "the database did not answer; try again later", correlationId);
+          "the database did not answer; try again later");
     });
   }
 
-  private Route notFound(String id, String correlationId) {
+  private static Route notFound(String id) {
     return problem(StatusCodes.NOT_FOUND, "dead-letter-not-found", "Dead letter not found",
-        "no dead letter has id '" + id + "'", correlationId);
+        "no dead letter has id '" + id + "'");
   }
 
-  private Route problem(StatusCode status, String type, String title, String detail, String correlationId) {
-    Problem body = new Problem("urn:linecommerce:problem:" + type, title, status.intValue(), detail, correlationId);
-    byte[] bytes;
-    try {
-      bytes = mapper.writeValueAsBytes(body);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
-    return complete(HttpResponse.create()
-        .withStatus(status)
-        .withEntity(HttpEntities.create(PROBLEM_JSON, bytes)));
+  private static Route problem(StatusCode status, String slug, String title, String detail) {
+    return Problems.complete(status, Problem.type(slug), title, detail, List.of());
   }
 }

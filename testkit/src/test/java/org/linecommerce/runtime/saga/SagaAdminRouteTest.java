@@ -81,7 +81,7 @@ class SagaAdminRouteTest {
           .hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
       JsonNode problem = json.readTree(unknown.body());
       assertThat(problem.path("type").isTextual()).isTrue();
-      assertThat(problem.path("title").asText()).isEqualTo("Not Found");
+      assertThat(problem.path("title").asText()).isEqualTo("Saga not found");
       assertThat(problem.path("status").asInt()).isEqualTo(404);
       assertThat(problem.path("detail").asText()).contains("no-such-saga");
       assertThat(problem.path("correlationId").asText()).isEqualTo("corr-404");
