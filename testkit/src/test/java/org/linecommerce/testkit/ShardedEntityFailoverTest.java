@@ -65,4 +65,33 @@ class ShardedEntityFailoverTest {
   private static EntityRef<Tally.Command> ref(ActorSystem<?> system, String id) {
     return ClusterSharding.get(system).entityRefFor(Tally.ENTITY_KEY, id);
   }
+
+  @org.junit.jupiter.api.Test
+  void entityMovesToSurvivorWhenItsNodeLeavesGracefully() throws Exception {
+    try (TestDatabase db = TestDatabase.h2();
+        InProcessCluster cluster = InProcessCluster.start(3, db, List.of(Tally.module()))) {
+      ActorSystem<?> client = cluster.system(0);
+      String entity = null;
+      int host = -1;
+      for (int e = 0; e < 20 && entity == null; e++) {
+        ref(client, "g-" + e).<Integer>askWithStatus(r -> new Tally.Add(5, r), ASK).toCompletableFuture().get();
+        Tally.Snapshot s = ref(client, "g-" + e).ask(Tally.Get::new, ASK).toCompletableFuture().get();
+        for (int n = 1; n < 3; n++) {
+          if (s.hostAddress().equals(cluster.system(n).address().toString())) {
+            entity = "g-" + e;
+            host = n;
+          }
+        }
+      }
+      assertThat(entity).isNotNull();
+      String leaving = cluster.system(host).address().toString();
+
+      cluster.stopGracefully(host);
+
+      // a graceful leave hands the shard off: the next ask is answered without client retries
+      Tally.Snapshot after = ref(client, entity).ask(Tally.Get::new, ASK).toCompletableFuture().get();
+      assertThat(after.total()).isEqualTo(5);
+      assertThat(after.hostAddress()).isNotEqualTo(leaving);
+    }
+  }
 }
