@@ -25,7 +25,9 @@ public sealed interface ProductCommand extends CborSerializable {
   /**
    * Creates the product or replaces its data ({@code data.id()} must be the entity id). Replies
    * {@link UpsertResult} with outcome created, updated or unchanged (same data: nothing persisted);
-   * an error for invalid data, or a stock below the units currently reserved.
+   * an error for invalid data, or a stock below the units currently reserved. A stock change is
+   * persisted as {@code StockAdjusted}, anything else as {@code ProductUpdated}; a discontinued
+   * product stays discontinued.
    */
   record Upsert(ProductData data, MessageMeta meta, ActorRef<StatusReply<UpsertResult>> replyTo)
       implements ProductCommand {}

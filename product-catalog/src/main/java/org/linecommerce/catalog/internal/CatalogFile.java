@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.linecommerce.catalog.api.ProductData;
 
 /**
@@ -126,22 +125,6 @@ public record CatalogFile(String defaultCurrency, List<Entry> entries) {
         stockValue);
   }
 
-  /** {@code data} as the JSON object {@link #product} reads. */
-  public static Map<String, Object> toJson(ProductData data) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("id", data.id());
-    m.put("sku", data.sku());
-    m.put("category", data.category());
-    m.put("categoryName", data.categoryName());
-    m.put("name", data.name());
-    m.put("description", data.description());
-    m.put("tags", data.tags());
-    m.put("price", data.price());
-    m.put("currency", data.currency());
-    m.put("stock", data.stock());
-    return m;
-  }
-
   private static String text(JsonNode node, String field) throws InvalidProduct {
     JsonNode v = node.get(field);
     if (v == null || v.isNull()) return null;
@@ -176,10 +159,5 @@ public record CatalogFile(String defaultCurrency, List<Entry> entries) {
 
   private static <T> Iterable<T> iterable(java.util.Iterator<T> it) {
     return () -> it;
-  }
-
-  /** Finds the entry for {@code id}, if the file has a valid one. */
-  public Optional<Entry> find(String id) {
-    return entries.stream().filter(e -> id.equals(e.id()) && e.isValid()).findFirst();
   }
 }
