@@ -188,6 +188,7 @@ class CatalogAdminRoutesTest {
     assertThat(json(admin(node, "GET", "/admin/products/put-sencha", null)).get("price").decimalValue())
         .isEqualByComparingTo("185.5");
     assertThat(admin(node, "GET", "/admin/products/no-such-product", null).statusCode()).isEqualTo(404);
+    assertThat(admin(node, "GET", "/admin/products/Not_An_Id", null).statusCode()).isEqualTo(404);
   }
 
   @Test

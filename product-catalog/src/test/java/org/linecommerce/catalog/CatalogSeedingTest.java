@@ -13,17 +13,23 @@ import java.time.Duration;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.linecommerce.catalog.api.CatalogClient;
 import org.linecommerce.catalog.internal.CatalogSeeder;
 import org.linecommerce.testkit.InProcessCluster;
 import org.linecommerce.testkit.TestDatabase;
 
-/** The bundled sample catalog is imported once, on the first start of an empty database. */
+/**
+ * The bundled sample catalog is imported once, on the first start of an empty database (H2 and
+ * PostgreSQL); a restart never imports it again, and a database that already has products is left alone.
+ */
 class CatalogSeedingTest {
 
-  @Test
-  void anEmptyDatabaseIsSeededOnceAndAdminChangesSurviveARestart() {
-    try (TestDatabase db = TestDatabase.h2()) {
+  @ParameterizedTest
+  @EnumSource(TestDatabase.Kind.class)
+  void anEmptyDatabaseIsSeededOnceAndAdminChangesSurviveARestart(TestDatabase.Kind kind) {
+    try (TestDatabase db = TestDatabase.of(kind)) {
       try (InProcessCluster first = InProcessCluster.start(1, db, MODULES)) {
         ActorSystem<?> system = first.system(0);
         CatalogSeeder.Status seed = awaitSeed(system, CatalogSeeder.Phase.COMPLETED);

@@ -138,7 +138,11 @@ public final class CatalogSeeder
         .onCommand(CatalogChecked.class, this::onCatalogChecked);
     builder.forState(s -> s.phase() == Phase.RUNNING)
         .onCommand(Begin.class, (state, cmd) -> {
-          runImport(state.source());
+          if (seed.equalsIgnoreCase("off")) {
+            activity = "seeding is off (linecommerce.catalog.seed = off); an interrupted seed stays unfinished";
+          } else {
+            runImport(state.source());
+          }
           return Effect().noReply();
         })
         .onCommand(ImportFinished.class, this::onImportFinished);
