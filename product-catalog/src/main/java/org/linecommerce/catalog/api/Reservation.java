@@ -35,14 +35,5 @@ public record Reservation(
     public String code() {
       return name().toLowerCase(Locale.ROOT);
     }
-
-    /** True when the reservation holds or held no units any more and never will again. */
-    public boolean isClosed() {
-      return this != ACTIVE && this != UNKNOWN;
-    }
-  }
-
-  public boolean isActive() {
-    return status == Status.ACTIVE;
   }
 }

@@ -32,11 +32,7 @@ public final class CatalogImport {
    * @param rejected entries not imported, by index (refused ones and failed ones)
    * @param failed how many of {@code rejected} failed for a transient reason (no answer) rather than being refused
    */
-  public record Report(int created, int updated, int unchanged, List<Rejection> rejected, int failed) {
-    public int total() {
-      return created + updated + unchanged + rejected.size();
-    }
-  }
+  public record Report(int created, int updated, int unchanged, List<Rejection> rejected, int failed) {}
 
   private final ActorSystem<?> system;
   private final CatalogClient client;
