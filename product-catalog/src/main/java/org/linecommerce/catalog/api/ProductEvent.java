@@ -49,7 +49,21 @@ public sealed interface ProductEvent extends DomainEvent {
     public String eventType() { return "product.reserved"; }
   }
 
-  /** {@code product.released}: a reservation's units are available again ({@code reason}: released, expired). */
+  /**
+   * {@code product.reservation.refused}: a reservation was refused ({@code reason}: not enough stock, or the product
+   * is discontinued); persisted so that a retry with the same {@code reservationId} gets the same refusal. Nothing
+   * changes for the product; {@code available} is as it was.
+   */
+  record ReservationRefused(String productId, String reservationId, int quantity, String reason, int available,
+      MessageMeta meta) implements ProductEvent {
+    public String eventType() { return "product.reservation.refused"; }
+  }
+
+  /**
+   * {@code product.released}: a reservation's units are available again ({@code reason}: released, expired).
+   * {@code quantity} 0: the reservation id was released before any reserve arrived; it is closed, and a late
+   * reserve with that id is refused.
+   */
   record ReservationReleased(String productId, String reservationId, int quantity, String reason, int available,
       MessageMeta meta) implements ProductEvent {
     public String eventType() { return "product.released"; }
