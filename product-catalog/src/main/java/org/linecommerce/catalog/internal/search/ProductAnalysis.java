@@ -179,10 +179,21 @@ public final class ProductAnalysis {
     return out;
   }
 
-  /** CJK bigrams of each stretch of Japanese content words in {@code text}, one list per stretch. */
-  List<List<String>> japaneseQueryBigrams(String text) {
+  /**
+   * CJK bigrams of each stretch of Japanese content words in {@code text} that holds a word the
+   * catalog does not know ({@code known} is false for it) or two single-character words in a row
+   * (how Kuromoji cuts words missing from its dictionary): one list per such stretch. Stretches of known words
+   * are matched by the word fields already.
+   */
+  List<List<String>> japaneseQueryBigrams(String text, java.util.function.Predicate<String> known) {
     List<List<String>> out = new ArrayList<>();
     for (String stretch : contentStretches(japaneseQuery, text)) {
+      List<String> words = terms(japaneseQuery, stretch);
+      boolean allKnown = words.stream().allMatch(known);
+      for (int i = 1; i < words.size() && allKnown; i++) {
+        if (words.get(i - 1).length() == 1 && words.get(i).length() == 1) allKnown = false;
+      }
+      if (allKnown) continue;
       List<String> grams = terms(cjkBigrams, stretch);
       if (!grams.isEmpty()) out.add(grams);
     }

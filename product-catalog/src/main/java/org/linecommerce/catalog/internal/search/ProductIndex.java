@@ -182,7 +182,18 @@ public final class ProductIndex implements Closeable {
   public SearchPage search(SearchQuery query) {
     String language = query.language() != null ? query.language()
         : query.browsing() ? CatalogLanguages.EN : CatalogLanguages.detect(query.text());
-    Query text = query.browsing() ? null : queries.text(query.text());
+    IndexSearcher searcher = acquire();
+    try {
+      Query text = query.browsing() ? null : queries.text(query.text(), searcher.getIndexReader());
+      return search(searcher, query, text, language);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      release(searcher);
+    }
+  }
+
+  private SearchPage search(IndexSearcher searcher, SearchQuery query, Query text, String language) throws IOException {
     BooleanQuery.Builder builder = new BooleanQuery.Builder();
     builder.add(text != null ? text : new MatchAllDocsQuery(), Occur.MUST);
     if (!query.includeDiscontinued()) {
@@ -194,18 +205,11 @@ public final class ProductIndex implements Closeable {
     Query lucene = text == null ? builder.build()
         : FunctionScoreQuery.boostByValue(builder.build(), DoubleValuesSource.fromDoubleField(ProductAnalysis.STOCK_BOOST));
     int from = (query.page() - 1) * query.limit();
-    IndexSearcher searcher = acquire();
-    try {
-      int wanted = (int) Math.min((long) query.page() * query.limit(), Math.max(1, searcher.getIndexReader().maxDoc()));
-      TopFieldDocs top = searcher.search(lucene,
-          new TopFieldCollectorManager(text == null ? BROWSE : RELEVANCE, wanted, null, Integer.MAX_VALUE));
-      List<SearchHit> hits = hits(searcher, top.scoreDocs, from, query.limit(), language, text != null);
-      return new SearchPage(hits, query.page(), query.limit(), top.totalHits.value, language);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } finally {
-      release(searcher);
-    }
+    int wanted = (int) Math.min((long) query.page() * query.limit(), Math.max(1, searcher.getIndexReader().maxDoc()));
+    TopFieldDocs top = searcher.search(lucene,
+        new TopFieldCollectorManager(text == null ? BROWSE : RELEVANCE, wanted, null, Integer.MAX_VALUE));
+    List<SearchHit> hits = hits(searcher, top.scoreDocs, from, query.limit(), language, text != null);
+    return new SearchPage(hits, query.page(), query.limit(), top.totalHits.value, language);
   }
 
   /** Product {@code id} with texts in {@code language} (null = en), discontinued or not. */
@@ -248,15 +252,15 @@ public final class ProductIndex implements Closeable {
           new TermQuery(new Term(ProductAnalysis.TAG, tag))), 1.5f), Occur.SHOULD);
       signalCount++;
     }
-    for (String interest : query.interests()) {
-      Query q = queries.text(interest);
-      if (q != null) {
-        signals.add(q, Occur.SHOULD);
-        signalCount++;
-      }
-    }
     IndexSearcher searcher = acquire();
     try {
+      for (String interest : query.interests()) {
+        Query q = queries.text(interest, searcher.getIndexReader());
+        if (q != null) {
+          signals.add(q, Occur.SHOULD);
+          signalCount++;
+        }
+      }
       List<SearchHit> out = new ArrayList<>();
       if (signalCount > 0) {
         Query related = recommendable(signals.build(), query.category(), exclude);
