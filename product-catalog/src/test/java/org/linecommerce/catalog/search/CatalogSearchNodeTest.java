@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.linecommerce.catalog.search.TestCatalog.meta;
 import static org.linecommerce.catalog.search.TestCatalog.product;
 
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -14,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.linecommerce.catalog.api.CatalogSearchClient;
+import org.linecommerce.catalog.api.ProductData;
 import org.linecommerce.catalog.api.ProductEvent;
 import org.linecommerce.catalog.api.SearchHit;
 import org.linecommerce.catalog.api.SearchQuery;
@@ -26,7 +29,8 @@ import org.linecommerce.testkit.TestDatabase;
 
 /**
  * The read model on one node, on H2 and PostgreSQL: product events are searchable within a second
- * of being stored, and a restarted node rebuilds the same index from the journal.
+ * of being stored, a restarted node rebuilds the same index from the journal, the journal streams
+ * restart after database failures, and without any catalog node a search fails typed.
  */
 class CatalogSearchNodeTest {
 
@@ -62,6 +66,34 @@ class CatalogSearchNodeTest {
       CatalogSearchClient afterRestart = new CatalogSearchClient(restarted);
       Awaitility.await("rebuilt index searchable").atMost(Duration.ofSeconds(5))
           .until(() -> first(afterRestart, "lamp").map(h -> h.id().equals("lamp")).orElse(false));
+    }
+  }
+
+  @Test
+  void theIndexStreamsRestartAndFollowOnWhenTheDatabaseDropsTheirConnections() throws Exception {
+    try (NodeTestKit kit = NodeTestKit.postgres().start("CatalogSearchStreamRestart")) {
+      ActorSystem<?> system = kit.system();
+      CatalogSearch search = CatalogSearch.init(system);
+      ProductJournal.persist(system, TestCatalog.created(product("bowl", "lab", Map.of("en", "Rice Bowl"),
+          Map.of("en", "A bowl"), List.of(), 200, 5))).toCompletableFuture().join();
+      Awaitility.await("first product indexed").atMost(Duration.ofSeconds(5))
+          .until(() -> search.index().state("bowl").isPresent());
+
+      try (Connection c = kit.database().connect(); Statement st = c.createStatement()) {
+        st.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            + " WHERE datname = current_database() AND pid <> pg_backend_pid()");
+      }
+      Awaitility.await("a journal stream restarted").atMost(Duration.ofSeconds(20))
+          .until(() -> search.feedRestarts() > 0);
+
+      ProductData plate = product("plate", "lab", Map.of("en", "Dinner Plate"), Map.of("en", "A plate"), List.of(), 150, 5);
+      // the first write after the cut may meet a dead pooled connection: write again until one is stored
+      Awaitility.await("second product stored").atMost(Duration.ofSeconds(30)).ignoreExceptions()
+          .until(() -> ProductJournal.persist(system, List.of(TestCatalog.created(plate)), Duration.ofSeconds(3))
+              .toCompletableFuture().join() != null);
+      Awaitility.await("second product searchable").atMost(Duration.ofSeconds(10))
+          .until(() -> search.index().search(SearchQuery.of("dinner plate")).items().stream()
+              .anyMatch(h -> h.id().equals("plate")));
     }
   }
 

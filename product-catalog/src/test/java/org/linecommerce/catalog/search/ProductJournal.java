@@ -42,11 +42,15 @@ final class ProductJournal extends EventSourcedBehavior<ProductJournal.Persist, 
 
   /** Persists {@code events} of one product; completes when they are stored. */
   static CompletionStage<Done> persist(ActorSystem<?> system, List<ProductEvent> events) {
+    return persist(system, events, Duration.ofSeconds(15));
+  }
+
+  static CompletionStage<Done> persist(ActorSystem<?> system, List<ProductEvent> events, Duration timeout) {
     String id = events.get(0).productId();
     EventTags tags = EventTags.fromConfig(system, ProductEvent.TAG_PREFIX);
     ActorRef<Persist> writer = system.systemActorOf(
         new ProductJournal(id, tags), "test-product-writer-" + UUID.randomUUID(), Props.empty());
-    return AskPattern.ask(writer, replyTo -> new Persist(events, replyTo), Duration.ofSeconds(15), system.scheduler());
+    return AskPattern.ask(writer, replyTo -> new Persist(events, replyTo), timeout, system.scheduler());
   }
 
   static CompletionStage<Done> persist(ActorSystem<?> system, ProductEvent... events) {

@@ -158,6 +158,9 @@ class ProductRoutesTest {
         .contains("lab-lantern")
         .containsAll(TestCatalog.products().stream().map(ProductData::id).toList());
     assertThat(getJson("/api/v1/products?limit=50&page=4").path("items")).isEmpty();
+    JsonNode far = getJson("/api/v1/products?search=tea&limit=100&page=2147483647");
+    assertThat(far.path("items")).isEmpty();
+    assertThat(far.path("pagination").path("total").asLong()).isPositive();
     // in stock first
     List<Integer> stock = StreamSupport.stream(getJson("/api/v1/products?limit=100").path("items").spliterator(), false)
         .map(i -> i.path("stock").asInt()).toList();

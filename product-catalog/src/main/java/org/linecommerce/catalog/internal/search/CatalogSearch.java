@@ -38,8 +38,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The actor only dispatches: each request runs on the blocking-IO dispatcher, so searches run
  * in parallel and a slow one holds no other up. It replies {@code StatusReply} errors when the
- * index fails. Metrics: {@code catalog_search_requests_total} (timer {@code catalog_search_seconds}
- * by {@code operation}), {@code catalog_index_products}, {@code catalog_index_events_applied}.
+ * index fails. Metrics: timer {@code catalog_search_seconds} by {@code operation} (search,
+ * product, recommend) for requests this node served; gauges {@code catalog_index_products},
+ * {@code catalog_index_events_applied}, {@code catalog_index_stream_restarts},
+ * {@code catalog_index_failed_events}.
  *
  * <p>Start it on nodes hosting the catalog role with {@link #init(ActorSystem)}.
  */
@@ -60,6 +62,10 @@ public final class CatalogSearch implements Extension {
         .description("products in this node's search index").register(registry);
     Gauge.builder("catalog_index_events_applied", index, ProductIndex::eventsApplied)
         .description("product events applied to this node's search index since it started").register(registry);
+    Gauge.builder("catalog_index_stream_restarts", feed, ProductIndexFeed::restarts)
+        .description("restarts of this node's journal streams into the search index (after failures)").register(registry);
+    Gauge.builder("catalog_index_failed_events", feed, ProductIndexFeed::failedEvents)
+        .description("product events this node's search index could not apply (logged, skipped)").register(registry);
     this.ref = system.systemActorOf(create(index, executor, registry), "catalog-search", Props.empty());
     CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceStop(), "catalog-search-index", () -> {
       feed.stop();
@@ -68,6 +74,8 @@ public final class CatalogSearch implements Extension {
         return org.apache.pekko.Done.getInstance();
       }, executor);
     });
+    // also when the system is terminated without coordinated shutdown (a crash in tests)
+    system.getWhenTerminated().thenRun(index::close);
     log.info("Catalog search started: index fed from tags {}",
         EventTags.fromConfig(system, ProductEvent.TAG_PREFIX).all());
   }
@@ -83,6 +91,11 @@ public final class CatalogSearch implements Extension {
   /** This node's index (for tests and diagnostics). */
   public ProductIndex index() {
     return index;
+  }
+
+  /** Restarts of the journal streams after failures since the node started. */
+  public long feedRestarts() {
+    return feed.restarts();
   }
 
   /** This node's CatalogSearch actor. */

@@ -98,6 +98,7 @@ public final class ProductIndex implements Closeable {
   private final Map<String, IndexedProduct> products = new ConcurrentHashMap<>();
   private final Object[] stripes = new Object[64];
   private final AtomicLong eventsApplied = new AtomicLong();
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
   /** An empty index whose changes are searchable within 100 ms. */
   public ProductIndex() {
@@ -204,11 +205,12 @@ public final class ProductIndex implements Closeable {
     }
     Query lucene = text == null ? builder.build()
         : FunctionScoreQuery.boostByValue(builder.build(), DoubleValuesSource.fromDoubleField(ProductAnalysis.STOCK_BOOST));
-    int from = (query.page() - 1) * query.limit();
+    long from = (long) (query.page() - 1) * query.limit();
     int wanted = (int) Math.min((long) query.page() * query.limit(), Math.max(1, searcher.getIndexReader().maxDoc()));
     TopFieldDocs top = searcher.search(lucene,
         new TopFieldCollectorManager(text == null ? BROWSE : RELEVANCE, wanted, null, Integer.MAX_VALUE));
-    List<SearchHit> hits = hits(searcher, top.scoreDocs, from, query.limit(), language, text != null);
+    List<SearchHit> hits = from >= top.scoreDocs.length ? List.of()
+        : hits(searcher, top.scoreDocs, (int) from, query.limit(), language, text != null);
     return new SearchPage(hits, query.page(), query.limit(), top.totalHits.value, language);
   }
 
@@ -283,8 +285,10 @@ public final class ProductIndex implements Closeable {
     }
   }
 
+  /** Stops refreshing and frees the index; idempotent. Searches after it fail. */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) return;
     reopener.close();
     try {
       searchers.close();

@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigValueFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.Done;
@@ -46,6 +47,7 @@ final class ProductIndexFeed {
 
   private final List<UniqueKillSwitch> switches = new ArrayList<>();
   private final AtomicLong failedEvents = new AtomicLong();
+  private final AtomicLong restarts = new AtomicLong();
 
   private ProductIndexFeed() {}
 
@@ -56,9 +58,11 @@ final class ProductIndexFeed {
     ProductIndexFeed feed = new ProductIndexFeed();
     for (String tag : tags.all()) {
       AtomicReference<Offset> offset = new AtomicReference<>(Offset.noOffset());
+      AtomicBoolean started = new AtomicBoolean();
       UniqueKillSwitch kill = RestartSource.withBackoff(restart, () -> {
-            if (!offset.get().equals(Offset.noOffset())) {
-              log.info("Catalog index stream for {} (re)starting after offset {}", tag, offset.get());
+            if (started.getAndSet(true)) {
+              feed.restarts.incrementAndGet();
+              log.info("Catalog index stream for {} restarting after offset {}", tag, offset.get());
             }
             return journal.eventsByTag(tag, offset.get()).map(envelope -> {
               feed.apply(index, envelope);
@@ -89,6 +93,11 @@ final class ProductIndexFeed {
   /** Events that could not be applied (logged and skipped). */
   long failedEvents() {
     return failedEvents.get();
+  }
+
+  /** How many times a stream was restarted after it failed or completed. */
+  long restarts() {
+    return restarts.get();
   }
 
   /** Stops every stream. */
