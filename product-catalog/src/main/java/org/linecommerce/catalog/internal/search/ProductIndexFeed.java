@@ -1,0 +1,115 @@
+package org.linecommerce.catalog.internal.search;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
+import org.apache.pekko.persistence.query.EventEnvelope;
+import org.apache.pekko.persistence.query.Offset;
+import org.apache.pekko.persistence.query.PersistenceQuery;
+import org.apache.pekko.stream.KillSwitches;
+import org.apache.pekko.stream.RestartSettings;
+import org.apache.pekko.stream.UniqueKillSwitch;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.RestartSource;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.linecommerce.catalog.api.ProductEvent;
+import org.linecommerce.runtime.subscription.EventTags;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Feeds a node's {@link ProductIndex} from the journal: one live {@code eventsByTag} stream per
+ * product tag, from the beginning (the index lives in memory, so no offset is stored anywhere),
+ * each restarted with backoff when it fails and resumed from the last offset it applied (events
+ * seen twice are ignored by sequence number anyway).
+ *
+ * <p>The streams read through their own instance of the JDBC read journal whose sequence
+ * retrieval polls every {@value #QUERY_DELAY_MS} ms instead of the plugin's 1 s: eventsByTag only
+ * returns events up to the highest ordering that actor has confirmed, so its delay, not only
+ * {@code jdbc-read-journal.refresh-interval}, bounds how soon a change is searchable.
+ */
+final class ProductIndexFeed {
+
+  static final String READ_JOURNAL_ID = "linecommerce-catalog-search-read-journal";
+  static final long QUERY_DELAY_MS = 100;
+
+  private static final Logger log = LoggerFactory.getLogger(ProductIndexFeed.class);
+
+  private final List<UniqueKillSwitch> switches = new ArrayList<>();
+  private final AtomicLong failedEvents = new AtomicLong();
+  private final AtomicLong restarts = new AtomicLong();
+
+  private ProductIndexFeed() {}
+
+  /** Starts one stream per tag of {@code tags} into {@code index}. */
+  static ProductIndexFeed start(ActorSystem<?> system, ProductIndex index, EventTags tags) {
+    JdbcReadJournal journal = readJournal(system);
+    RestartSettings restart = RestartSettings.create(Duration.ofMillis(500), Duration.ofSeconds(10), 0.2);
+    ProductIndexFeed feed = new ProductIndexFeed();
+    for (String tag : tags.all()) {
+      AtomicReference<Offset> offset = new AtomicReference<>(Offset.noOffset());
+      AtomicBoolean started = new AtomicBoolean();
+      UniqueKillSwitch kill = RestartSource.withBackoff(restart, () -> {
+            if (started.getAndSet(true)) {
+              feed.restarts.incrementAndGet();
+              log.info("Catalog index stream for {} restarting after offset {}", tag, offset.get());
+            }
+            return journal.eventsByTag(tag, offset.get()).map(envelope -> {
+              feed.apply(index, envelope);
+              offset.set(envelope.offset());
+              return Done.getInstance();
+            });
+          })
+          .viaMat(KillSwitches.single(), Keep.right())
+          .toMat(Sink.ignore(), Keep.left())
+          .run(system);
+      feed.switches.add(kill);
+    }
+    return feed;
+  }
+
+  private void apply(ProductIndex index, EventEnvelope envelope) {
+    if (!(envelope.event() instanceof ProductEvent event)) return;
+    try {
+      index.apply(event, envelope.sequenceNr());
+    } catch (RuntimeException e) {
+      // one bad event must not stop the index from following every other product
+      failedEvents.incrementAndGet();
+      log.error("Catalog index could not apply {} #{} ({}); skipped",
+          envelope.persistenceId(), envelope.sequenceNr(), event.getClass().getSimpleName(), e);
+    }
+  }
+
+  /** Events that could not be applied (logged and skipped). */
+  long failedEvents() {
+    return failedEvents.get();
+  }
+
+  /** How many times a stream was restarted after it failed or completed. */
+  long restarts() {
+    return restarts.get();
+  }
+
+  /** Stops every stream. */
+  void stop() {
+    switches.forEach(UniqueKillSwitch::shutdown);
+  }
+
+  private static JdbcReadJournal readJournal(ActorSystem<?> system) {
+    Config plugin = system.settings().config().getConfig("jdbc-read-journal")
+        .withValue("journal-sequence-retrieval.query-delay", ConfigValueFactory.fromAnyRef(QUERY_DELAY_MS + "ms"));
+    Config pluginConfig = ConfigFactory.empty().withValue(READ_JOURNAL_ID, plugin.root());
+    return PersistenceQuery.get(Adapter.toClassic(system))
+        .getReadJournalFor(JdbcReadJournal.class, READ_JOURNAL_ID, pluginConfig);
+  }
+}
