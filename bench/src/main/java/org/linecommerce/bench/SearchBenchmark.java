@@ -6,7 +6,7 @@ import java.util.concurrent.TimeUnit;
 import org.linecommerce.catalog.api.ProductData;
 import org.linecommerce.catalog.api.SearchPage;
 import org.linecommerce.catalog.api.SearchQuery;
-import org.linecommerce.catalog.internal.search.CatalogFile;
+import org.linecommerce.catalog.internal.CatalogFile;
 import org.linecommerce.catalog.internal.search.ProductIndex;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

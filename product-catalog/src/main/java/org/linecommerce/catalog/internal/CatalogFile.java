@@ -1,6 +1,11 @@
 package org.linecommerce.catalog.internal;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,6 +29,33 @@ public record CatalogFile(String defaultCurrency, List<Entry> entries) {
 
   /** The schema version this node reads. */
   public static final int SCHEMA_VERSION = 1;
+
+  /** The sample catalog bundled with the module (a copy of {@code shared/catalog/products.json}). */
+  public static final String SAMPLE_RESOURCE = "catalog/sample-products.json";
+
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+
+  /** The valid products of a catalog file, in file order (for tests and benchmarks; import reports the rest). */
+  public static List<ProductData> read(InputStream in) {
+    try {
+      return parse(MAPPER.readTree(in)).entries().stream().filter(Entry::isValid).map(Entry::data).toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (FormatException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+  }
+
+  /** The valid products of the bundled sample catalog. */
+  public static List<ProductData> sample() {
+    try (InputStream in = CatalogFile.class.getClassLoader().getResourceAsStream(SAMPLE_RESOURCE)) {
+      if (in == null) throw new IllegalStateException(SAMPLE_RESOURCE + " is not on the classpath");
+      return read(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
 
   /**
    * One product entry: {@code data} when it could be read and passes {@link ProductRules}, else

@@ -57,7 +57,7 @@ import org.linecommerce.runtime.persistence.Database;
 public final class CatalogSeeder
     extends EventSourcedBehaviorWithEnforcedReplies<CatalogSeeder.Command, CatalogSeeder.Event, CatalogSeeder.State> {
 
-  static final String BUNDLED = "catalog/sample-products.json";
+  static final String BUNDLED = CatalogFile.SAMPLE_RESOURCE;
   static final String PERSISTENCE_ID = "CatalogSeed|catalog";
   private static final String RETRY_TIMER = "retry";
   private static final Duration MIN_BACKOFF = Duration.ofSeconds(2);

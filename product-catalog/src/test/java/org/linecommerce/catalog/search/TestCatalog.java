@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 import org.linecommerce.catalog.api.ProductData;
 import org.linecommerce.catalog.api.ProductEvent;
-import org.linecommerce.catalog.internal.search.CatalogFile;
+import org.linecommerce.catalog.internal.CatalogFile;
 import org.linecommerce.runtime.MessageMeta;
 
 /**
@@ -36,7 +36,7 @@ final class TestCatalog {
   private TestCatalog() {}
 
   static List<ProductData> products() {
-    try (InputStream in = open("products.json", CatalogFile.SAMPLE_RESOURCE)) {
+    try (InputStream in = open("products.json", "/" + CatalogFile.SAMPLE_RESOURCE)) {
       return CatalogFile.read(in);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
