@@ -2,6 +2,8 @@ package org.linecommerce.catalog.api;
 
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -17,7 +19,8 @@ import org.linecommerce.runtime.resilience.ResilientAsk;
  * {@link ResilientAsk} (timeout, circuit breaker for the {@code Product} type, retries). Every call
  * completes with an {@link AskResult}, never exceptionally: {@code Ok(reply)}, or
  * {@code Failed(REJECTED, message)} when the product refused (the message says why and nothing was
- * changed), or {@code TIMEOUT}/{@code UNAVAILABLE}/{@code ERROR}.
+ * changed), or {@code TIMEOUT}/{@code UNAVAILABLE}/{@code ERROR}. Search, product views and
+ * recommendations come from the search read model ({@link CatalogSearchClient}).
  *
  * <p>Reads and the commands that are idempotent (upsert, price, discontinue, and the reservation
  * commands, which are idempotent per reservation id) are retried with backoff; {@link #adjustStock}
@@ -34,14 +37,31 @@ public final class CatalogClient {
   private final AskPolicy idempotent;
   private final AskPolicy once;
   private final Duration defaultTtl;
+  private final CatalogSearchClient search;
 
   public CatalogClient(ActorSystem<?> system) {
+    this.search = new CatalogSearchClient(system);
     this.sharding = ClusterSharding.get(system);
     this.asks = ResilientAsk.get(system);
     this.reads = asks.queryPolicy();
     this.idempotent = asks.commandPolicy().retried(asks.queryPolicy().retries());
     this.once = asks.commandPolicy();
     this.defaultTtl = system.settings().config().getDuration("linecommerce.catalog.reservation-ttl");
+  }
+
+  /** Searches the catalog (a catalog node's search index, by message; see {@link CatalogSearchClient}). */
+  public CompletionStage<AskResult<SearchPage>> search(SearchQuery query) {
+    return search.search(query);
+  }
+
+  /** One product as the search read model shows it, texts in {@code language} (fallback en). */
+  public CompletionStage<AskResult<Optional<ProductView>>> product(String productId, String language) {
+    return search.product(productId, language);
+  }
+
+  /** Products related to a customer's signals, else popular in-stock products. */
+  public CompletionStage<AskResult<List<SearchHit>>> recommend(RecommendQuery query) {
+    return search.recommend(query);
   }
 
   /** How long {@link #reserve(String, String, int)} holds stock ({@code linecommerce.catalog.reservation-ttl}). */
