@@ -18,8 +18,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -46,6 +44,7 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 import org.linecommerce.runtime.CborSerializable;
 import org.linecommerce.runtime.DomainEvent;
 import org.linecommerce.runtime.MessageMeta;
+import org.linecommerce.runtime.subscription.EventTags;
 import org.linecommerce.runtime.http.Json;
 
 /**
@@ -544,7 +543,7 @@ public final class Saga extends EventSourcedBehaviorWithEnforcedReplies<Saga.Com
   private final Sagas sagas;
   private final ObjectMapper mapper;
   private final Duration passivateAfter;
-  private final List<String> tags;
+  private final EventTags tags;
   private EventHandler<State, Event> eventHandler;
   private boolean warnedMissingDefinition;
 
@@ -592,10 +591,9 @@ public final class Saga extends EventSourcedBehaviorWithEnforcedReplies<Saga.Com
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Saga(sagaId, ctx, timers, shard)));
   }
 
-  /** The tags saga events are spread over ({@code linecommerce.subscriptions.tag-count} of them). */
-  public static List<String> tags(ActorSystem<?> system) {
-    int count = system.settings().config().getInt("linecommerce.subscriptions.tag-count");
-    return IntStream.range(0, count).mapToObj(i -> "saga-" + i).collect(Collectors.toUnmodifiableList());
+  /** The tags saga events are spread over ({@code saga-0..N-1}, N = {@code linecommerce.subscriptions.tag-count}). */
+  public static EventTags tags(ActorSystem<?> system) {
+    return EventTags.fromConfig(system, "saga");
   }
 
   @Override
@@ -678,7 +676,7 @@ public final class Saga extends EventSourcedBehaviorWithEnforcedReplies<Saga.Com
 
   @Override
   public Set<String> tagsFor(Event event) {
-    return Set.of(tags.get(Math.abs(sagaId.hashCode() % tags.size())));
+    return tags.tagsFor(sagaId);
   }
 
   // ---------------------------------------------------------------- command handlers
