@@ -9,8 +9,10 @@ import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -181,11 +183,28 @@ class CustomerRoutesTest {
     assertProblem(http.send("POST", "/api/v1/customers/" + userId + "/activity", "{\"type\":\"searched\"}"), 404, null);
     assertThat(eventCount(userId)).as("registered, searched, erased").isEqualTo(3);
 
+    // the tombstone snapshot in the database holds nothing personal; the older events still do (README, #516)
+    Awaitility.await("tombstone snapshot saved").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+        .until(() -> !payloads("snapshot", "snapshot_payload", userId).isEmpty());
+    assertThat(payloads("snapshot", "snapshot_payload", userId))
+        .singleElement().satisfies(p -> assertThat(p).doesNotContain("Aiko", "matcha", "no spicy food"));
+    assertThat(String.join("|", payloads("event_journal", "event_payload", userId))).contains("Aiko", "matcha");
+
     HttpResponse<String> fresh = http.send("PUT", "/api/v1/customers/" + userId,
         "{\"displayName\":\"Someone\",\"language\":\"en\"}");
     assertThat(fresh.statusCode()).isEqualTo(201);
     assertThat(json(fresh).path("interests")).isEmpty();
     assertThat(json(fresh).path("recentActivity")).isEmpty();
+  }
+
+  /** Payloads of {@code userId}'s rows in {@code table}, decoded leniently so CBOR's strings show. */
+  private static List<String> payloads(String table, String column, String userId) throws Exception {
+    List<String> out = new java.util.ArrayList<>();
+    try (Connection c = db.connect(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT " + column + " FROM " + table + " WHERE persistence_id = 'Customer|" + userId + "'")) {
+      while (rs.next()) out.add(new String(rs.getBytes(1), java.nio.charset.StandardCharsets.UTF_8));
+    }
+    return out;
   }
 
   private static int eventCount(String userId) throws Exception {
