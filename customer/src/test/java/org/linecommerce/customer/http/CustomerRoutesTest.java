@@ -20,6 +20,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.linecommerce.catalog.CatalogModule;
 import org.linecommerce.customer.CustomerModule;
+import org.linecommerce.customer.api.CustomerClient;
+import org.linecommerce.customer.api.CustomerView;
+import org.linecommerce.customer.api.ProfileUpdate;
+import org.linecommerce.customer.api.UpdateResult;
+import org.linecommerce.runtime.MessageMeta;
+import org.linecommerce.runtime.resilience.AskResult;
 import org.linecommerce.testkit.InProcessCluster;
 import org.linecommerce.testkit.TestDatabase;
 
@@ -195,6 +201,30 @@ class CustomerRoutesTest {
     assertThat(fresh.statusCode()).isEqualTo(201);
     assertThat(json(fresh).path("interests")).isEmpty();
     assertThat(json(fresh).path("recentActivity")).isEmpty();
+  }
+
+  @Test
+  void theClientFacadeRegistersBlocksAndAnswersTheSeedsDefaultForUnknownUsers() {
+    CustomerClient client = new CustomerClient(cluster.system(0));
+    CustomerView fallback = client.getOrDefault(userId).toCompletableFuture().join().value();
+    assertThat(fallback.status()).isEqualTo(CustomerView.Status.UNKNOWN);
+    assertThat(fallback.profile().displayName()).isEqualTo("Customer");
+    assertThat(fallback.profile().language()).isEqualTo("en");
+    assertThat(fallback.profile().preferences()).isEmpty();
+    assertThat(fallback.profile().interests()).isEmpty();
+
+    MessageMeta meta = MessageMeta.root("test", "corr-client");
+    UpdateResult registered = client.register(userId, "Somchai", "th", null, null, meta).toCompletableFuture().join().value();
+    assertThat(registered.outcome()).isEqualTo(UpdateResult.Outcome.CREATED);
+    assertThat(client.block(userId, meta).toCompletableFuture().join().value().customer().blocked()).isTrue();
+    assertThat(json(http.send("GET", "/api/v1/customers/" + userId, null)).path("blocked").asBoolean()).isTrue();
+    assertThat(client.unblock(userId, meta).toCompletableFuture().join().value().customer().blocked()).isFalse();
+    assertThat(client.getOrDefault(userId).toCompletableFuture().join().value().profile().displayName()).isEqualTo("Somchai");
+
+    AskResult<UpdateResult> invalid = client.updateProfile(userId,
+        new ProfileUpdate("A", "de", List.of(), List.of(), null, null, null), meta).toCompletableFuture().join();
+    assertThat(invalid).isInstanceOfSatisfying(AskResult.Failed.class,
+        f -> assertThat(f.failure()).isEqualTo(AskResult.Failure.REJECTED));
   }
 
   /** Payloads of {@code userId}'s rows in {@code table}, decoded leniently so CBOR's strings show. */
