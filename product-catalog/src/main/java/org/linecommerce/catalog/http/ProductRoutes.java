@@ -51,9 +51,10 @@ import org.linecommerce.runtime.resilience.AskResult;
  *   <li>{@code GET /api/v1/products/recommendations?userId=&limit=&category=&language=} → 200
  *       {@code {items:[…]}} (same item shape), {@code limit} 1..100 (default 10). Without
  *       {@code userId}: the catalog's own picks (popular products in stock). With it: the
- *       {@link RecommendationSignals} given to these routes supply the user's interests and recently
- *       viewed products; the default knows none, so until the customer domain is wired in the
- *       answer is the same as without {@code userId}.
+ *       {@link RecommendationSignals} given to these routes (by default those registered with the
+ *       system, e.g. by the customer module) supply the user's interests and recently viewed
+ *       products; a user nobody knows, or signals that fail, get the same answer as without
+ *       {@code userId}.
  *   <li>{@code GET /api/v1/products/{id}?language=} → 200 the product
  *       {@code {id, sku, name, description, price, currency, stock, stockOnHand, category,
  *       categoryName, tags, discontinued, language}}, or 404.
@@ -72,9 +73,12 @@ public final class ProductRoutes {
   private final Marshaller<ProductDetail, RequestEntity> detailMarshaller;
   private final Marshaller<RecommendationList, RequestEntity> recommendationsMarshaller;
 
-  /** Routes whose recommendations know nothing of users yet ({@link RecommendationSignals#NONE}). */
+  /**
+   * Routes whose recommendations for a {@code userId} use the signals registered with the system
+   * at request time ({@link RecommendationSignals#registered}; none registered: the catalog's own picks).
+   */
   public ProductRoutes(ActorSystem<?> system, CatalogSearchClient catalog) {
-    this(system, catalog, RecommendationSignals.NONE);
+    this(system, catalog, RecommendationSignals.registered(system));
   }
 
   /** Routes whose recommendations for a {@code userId} use {@code signals}. */
@@ -161,12 +165,24 @@ public final class ProductRoutes {
     Optional<String> userId = params.get("userId").filter(u -> !u.isBlank());
     RecommendQuery base = new RecommendQuery(List.of(), List.of(), category, language, limit);
     CompletionStage<RecommendationSignals.Signals> known = userId
-        .map(signals::forUser)
+        .map(ProductRoutes.this::signalsFor)
         .orElse(RecommendationSignals.NONE.forUser(null));
     return onSuccess(known, s -> await(
         catalog.recommend(base.withInterests(s.interests()).withRecentProductIds(s.recentProductIds())),
         (List<SearchHit> items) -> complete(StatusCodes.OK,
             new RecommendationList(items.stream().map(ProductItem::of).toList()), recommendationsMarshaller)));
+  }
+
+  /** The user's signals; none when the supplier fails (recommendations must still answer). */
+  private CompletionStage<RecommendationSignals.Signals> signalsFor(String userId) {
+    CompletionStage<RecommendationSignals.Signals> given;
+    try {
+      given = signals.forUser(userId);
+    } catch (RuntimeException e) {
+      given = RecommendationSignals.NONE.forUser(userId);
+    }
+    return given.exceptionally(e -> RecommendationSignals.Signals.EMPTY)
+        .thenApply(s -> s == null ? RecommendationSignals.Signals.EMPTY : s);
   }
 
   private Route product(String id, Uri uri) {
