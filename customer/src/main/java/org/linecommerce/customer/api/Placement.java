@@ -1,0 +1,14 @@
+package org.linecommerce.customer.api;
+
+/** What {@link OrderClient#place} answers. */
+public sealed interface Placement {
+
+  /** The order was accepted (now, or by an earlier request with the same key: {@code repeated}). */
+  record Accepted(String orderId, OrderStatus status, boolean repeated) implements Placement {}
+
+  /** The request is invalid; {@code detail} says why. Nothing was stored. */
+  record Invalid(String detail) implements Placement {}
+
+  /** The idempotency key was used before with a different request. */
+  record KeyReused(String orderId, String detail) implements Placement {}
+}
