@@ -162,7 +162,7 @@ public final class Order
             .thenReply(c.replyTo(), n -> StatusReply.success(n.view(orderId))))
         .onCommand(Fail.class, this::fail);
     // final states: repeating the write that led here succeeds, anything else is refused
-    b.forState(s -> s.status().isFinal())
+    b.forState(s -> s.exists() && s.status().isFinal())
         .onCommand(Create.class, (s, c) -> already(s, c.replyTo(), null))
         .onCommand(Confirm.class, (s, c) -> already(s, c.replyTo(), OrderStatus.CONFIRMED))
         .onCommand(Cancel.class, (s, c) -> already(s, c.replyTo(), OrderStatus.CANCELLED))
