@@ -44,6 +44,7 @@ public final class OrderClient {
   /** Product ids as the catalog spells them. */
   static final Pattern PRODUCT_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
   private static final Duration DECISION_WAIT = Duration.ofSeconds(10);
+  private static final int START_ATTEMPTS = 3;
 
   private final ActorSystem<?> system;
   private final Sagas sagas;
@@ -131,10 +132,19 @@ public final class OrderClient {
       boolean repeated = !row.orderId().equals(candidate.orderId());
       PlaceOrder stored = read(row.requestJson());
       // starting is idempotent per saga id: a repeat also starts a saga that a crash kept from starting
-      return sagas.start(CheckoutSaga.sagaId(row.orderId()), definition(),
-              new CheckoutSaga.Checkout(row.orderId(), stored.userId(), stored.items()), meta)
-          .thenApply(s -> (Placement) new Placement.Accepted(row.orderId(), OrderStatus.PENDING, repeated));
+      return start(new CheckoutSaga.Checkout(row.orderId(), stored.userId(), stored.items()), meta, START_ATTEMPTS)
+          .thenApply(s -> (Placement) new Placement.Accepted(row.orderId(), OrderStatus.PENDING, repeated))
+          .exceptionally(e -> new Placement.Unavailable(row.orderId(), "order " + row.orderId()
+              + " is stored but its checkout could not be started yet; repeat the request with the same Idempotency-Key"));
     });
+  }
+
+  /** Starts the checkout (idempotent per saga id), asking again when a busy cluster did not answer in time. */
+  private CompletionStage<Saga.Summary> start(CheckoutSaga.Checkout checkout, MessageMeta meta, int attemptsLeft) {
+    return sagas.start(CheckoutSaga.sagaId(checkout.orderId()), definition(), checkout, meta)
+        .exceptionallyCompose(e -> attemptsLeft > 1
+            ? start(checkout, meta, attemptsLeft - 1)
+            : CompletableFuture.failedFuture(e));
   }
 
   /**

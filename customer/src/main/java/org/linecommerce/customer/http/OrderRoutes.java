@@ -32,7 +32,8 @@ import org.linecommerce.runtime.http.ProblemException;
  *       {@code {userId, items:[{productId, quantity}]}} (1..50 lines, quantity 1..99, lines of one
  *       product merged, at most 99 in all) → 202 {@code {orderId, status:"pending"}}; the same key
  *       with the same request → the same 202 answer (one order, one saga); with another request →
- *       409; no/blank/long key or invalid body → 400.
+ *       409; no/blank/long key or invalid body → 400; 503 when the order is stored but its
+ *       checkout saga did not start in time (repeat with the same key).
  *   <li>{@code GET /api/v1/orders/{orderId}} → 200 {@link OrderJson} or 404. While the saga still
  *       reserves stock the order shows {@code pending} with the requested lines and no prices,
  *       {@code expiresAt} or timeline yet.
@@ -106,6 +107,9 @@ public final class OrderRoutes {
             return Directives.complete(StatusCodes.ACCEPTED, new PlacedJson(a.orderId(), a.status().code()), json);
           }
           if (p instanceof Placement.KeyReused r) throw ProblemException.conflict(r.detail());
+          if (p instanceof Placement.Unavailable u) {
+            throw new ProblemException(StatusCodes.SERVICE_UNAVAILABLE, "Checkout not started", u.detail());
+          }
           throw ProblemException.badRequest(((Placement.Invalid) p).detail());
         });
       }));
