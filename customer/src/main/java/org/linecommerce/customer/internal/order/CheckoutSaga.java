@@ -238,6 +238,8 @@ public final class CheckoutSaga {
       BigDecimal sum = total;
       return order.<OrderView>askWithStatus(
               r -> new OrderCommand.Create(in.userId(), lines, sum, cur, reserved.holdUntil(), meta, r), ctx.timeout())
+          // TODO(merge with CustomerModule): record activity `order_placed` {orderId, productIds} on the
+          // customer through the Customer client here (idempotent by orderId: this step may run again)
           .thenApply(v -> new Created(v.expiresAt()));
     });
   }
