@@ -14,7 +14,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
+import org.apache.pekko.persistence.query.EventEnvelope;
+import org.apache.pekko.persistence.query.PersistenceQuery;
+import org.apache.pekko.stream.javadsl.Sink;
 import org.junit.jupiter.api.Test;
+import org.linecommerce.catalog.api.ProductEvent;
 import org.linecommerce.catalog.api.CatalogClient;
 import org.linecommerce.catalog.api.ProductSummary;
 import org.linecommerce.testkit.InProcessCluster;
@@ -81,6 +87,19 @@ class CheckoutConcurrencyTest {
       assertThat(sold.stock()).isZero();
       assertThat(sold.reserved()).isZero();
       assertThat(sold.available()).isZero();
+
+      // the journal agrees: ten holds, ten sales, and no event ever saw a negative stock
+      JdbcReadJournal journal = PersistenceQuery.get(Adapter.toClassic(cluster.system(0)))
+          .getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier());
+      List<Object> events = OrderTesting.await(journal.currentEventsByPersistenceId("Product|last-ten", 0L, Long.MAX_VALUE)
+          .runWith(Sink.seq(), cluster.system(0))).stream().map(EventEnvelope::event).toList();
+      assertThat(events.stream().filter(e -> e instanceof ProductEvent.StockReserved)).hasSize(10);
+      assertThat(events.stream().filter(e -> e instanceof ProductEvent.ReservationCommitted)).hasSize(10);
+      for (Object e : events) {
+        if (e instanceof ProductEvent.StockReserved r) assertThat(r.available()).isNotNegative();
+        if (e instanceof ProductEvent.ReservationRefused r) assertThat(r.available()).isNotNegative();
+        if (e instanceof ProductEvent.ReservationCommitted c) assertThat(c.stock()).isNotNegative();
+      }
     }
   }
 }

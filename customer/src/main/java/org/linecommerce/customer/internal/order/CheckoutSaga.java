@@ -37,7 +37,8 @@ import org.linecommerce.runtime.saga.StepOutcome;
  *       (stable, so a retry or a re-run after a crash reserves once). If a line is refused, the
  *       lines already reserved are released in the step and its result says why, line by line.
  *   <li>{@value #CREATE}: creates the {@code pending} Order, priced from the catalog, held until the
- *       earliest reservation expiry ({@code linecommerce.orders.reservation-ttl} after reserving);
+ *       earliest reservation expiry ({@code linecommerce.orders.reservation-ttl} after reserving)
+ *       less a small margin;
  *       or, when reserving failed, records the order as {@code failed} and stops the saga.
  *   <li>{@value #AWAIT}: waits for {@code {"decision":"confirm"|"cancel"}} until the order's
  *       {@code expiresAt} (a durable deadline, re-armed after a restart).
@@ -236,12 +237,23 @@ public final class CheckoutSaga {
       }
       String cur = currency;
       BigDecimal sum = total;
+      Instant expiresAt = closesBefore(reserved.holdUntil(), ctx);
       return order.<OrderView>askWithStatus(
-              r -> new OrderCommand.Create(in.userId(), lines, sum, cur, reserved.holdUntil(), meta, r), ctx.timeout())
+              r -> new OrderCommand.Create(in.userId(), lines, sum, cur, expiresAt, meta, r), ctx.timeout())
           // TODO(merge with CustomerModule): record activity `order_placed` {orderId, productIds} on the
           // customer through the Customer client here (idempotent by orderId: this step may run again)
           .thenApply(v -> new Created(v.expiresAt()));
     });
+  }
+
+  /**
+   * The order closes a little before the catalog would expire its reservations (a tenth of the ttl,
+   * at most 2 s), so a confirmation accepted just before the deadline still finds them to commit.
+   */
+  private static Instant closesBefore(Instant holdUntil, StepContext<Checkout> ctx) {
+    Duration ttl = ctx.system().settings().config().getDuration("linecommerce.orders.reservation-ttl");
+    Duration margin = ttl.dividedBy(10).compareTo(Duration.ofSeconds(2)) > 0 ? Duration.ofSeconds(2) : ttl.dividedBy(10);
+    return (holdUntil != null ? holdUntil : Instant.now().plus(ttl)).minus(margin);
   }
 
   private static String name(Map<String, String> names) {
