@@ -3,7 +3,6 @@ package org.linecommerce.customer.http;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.marshalling.Marshaller;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
@@ -155,9 +154,5 @@ public final class OrderRoutes {
   private Route list(String userId) {
     return Directives.onSuccess(orders.listForUser(userId), views ->
         Directives.complete(StatusCodes.OK, new OrderListJson(views.stream().map(OrderJson::of).toList()), json));
-  }
-
-  static Optional<String> blankToEmpty(String s) {
-    return s == null || s.isBlank() ? Optional.empty() : Optional.of(s);
   }
 }

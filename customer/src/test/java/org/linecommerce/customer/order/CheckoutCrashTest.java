@@ -13,6 +13,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.junit.jupiter.api.Test;
 import org.linecommerce.catalog.CatalogModule;
 import org.linecommerce.catalog.api.CatalogClient;
+import org.linecommerce.catalog.api.ProductEvent;
 import org.linecommerce.catalog.api.ProductSummary;
 import org.linecommerce.catalog.api.Reservation;
 import org.linecommerce.customer.internal.order.CheckoutSaga;
@@ -71,6 +72,9 @@ class CheckoutCrashTest {
       assertThat(after.stock()).isEqualTo(3);
       assertThat(after.reserved()).isZero();
       assertThat(after.available()).isEqualTo(3);
+      List<Object> events = journal(cluster.system(survivor), "Product|crash-tea");
+      assertThat(events.stream().filter(e -> e instanceof ProductEvent.StockReserved)).hasSize(1);
+      assertThat(events.stream().filter(e -> e instanceof ProductEvent.ReservationCommitted)).hasSize(1);
     }
   }
 }

@@ -16,7 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.linecommerce.catalog.api.CatalogClient;
 import org.linecommerce.catalog.api.ProductSummary;
 import org.linecommerce.catalog.api.Reservation;
+import org.linecommerce.customer.api.OrderEvent;
 import org.linecommerce.customer.internal.order.CheckoutSaga;
+import org.linecommerce.customer.internal.order.Order;
 import org.linecommerce.runtime.node.Node;
 import org.linecommerce.testkit.InProcessCluster;
 import org.linecommerce.testkit.TestDatabase;
@@ -136,6 +138,13 @@ class OrderRoutesTest {
     assertThat(order(node, orderId).path("timeline").findValuesAsText("status")).containsExactly("pending", "confirmed");
 
     problem(api(node, "POST", "/api/v1/orders/" + orderId + "/cancel", null, null), 409, "confirmed");
+
+    // order.created and order.confirmed, with metadata, under the order's tag for subscribers
+    List<OrderEvent> events = tagged(cluster.system(0), Order.tags(cluster.system(0)).tagFor(orderId)).stream()
+        .map(OrderEvent.class::cast).filter(e -> e.orderId().equals(orderId)).toList();
+    assertThat(events).extracting(OrderEvent::eventType).containsExactly("order.created", "order.confirmed");
+    assertThat(events).allSatisfy(e -> assertThat(e.meta()).isNotNull());
+    assertThat(Order.tags(cluster.system(0)).tagFor(orderId)).startsWith("order-");
 
     HttpResponse<String> list = api(node, "GET", "/api/v1/customers/U-happy/orders", null, null);
     assertThat(list.statusCode()).isEqualTo(200);

@@ -58,6 +58,28 @@ final class OrderTesting {
     }
   }
 
+  /** Every event of {@code persistenceId}, read through the query side. */
+  static List<Object> journal(org.apache.pekko.actor.typed.ActorSystem<?> system, String persistenceId) {
+    return await(readJournal(system).currentEventsByPersistenceId(persistenceId, 0L, Long.MAX_VALUE)
+        .runWith(org.apache.pekko.stream.javadsl.Sink.seq(), system))
+        .stream().map(org.apache.pekko.persistence.query.EventEnvelope::event).toList();
+  }
+
+  /** The events carrying {@code tag}. */
+  static List<Object> tagged(org.apache.pekko.actor.typed.ActorSystem<?> system, String tag) {
+    return await(readJournal(system).currentEventsByTag(tag, org.apache.pekko.persistence.query.Offset.noOffset())
+        .runWith(org.apache.pekko.stream.javadsl.Sink.seq(), system))
+        .stream().map(org.apache.pekko.persistence.query.EventEnvelope::event).toList();
+  }
+
+  private static org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal readJournal(
+      org.apache.pekko.actor.typed.ActorSystem<?> system) {
+    return org.apache.pekko.persistence.query.PersistenceQuery.get(
+            org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(system))
+        .getReadJournalFor(org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal.class,
+            org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal.Identifier());
+  }
+
   static HttpResponse<String> send(Node node, String method, String path, String body, String key, String authorization) {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort() + path))
         .timeout(Duration.ofSeconds(30))
