@@ -203,6 +203,18 @@ class OrderRoutesTest {
   }
 
   @Test
+  void aCustomersOrdersAreListedNewestFirst() {
+    ok(OrderTesting.await(catalog.upsert(OrderTesting.product("list-tea", 10, "10"))));
+    String first = json(placeOrder(node, "list-1", "U-list", "list-tea", "1")).path("orderId").asText();
+    String second = json(placeOrder(node, "list-2", "U-list", "list-tea", "2")).path("orderId").asText();
+    HttpResponse<String> list = api(node, "GET", "/api/v1/customers/U-list/orders", null, null);
+    assertThat(list.statusCode()).isEqualTo(200);
+    assertThat(json(list).path("items").findValuesAsText("orderId")).containsExactly(second, first);
+    assertThat(json(list).path("items").findValuesAsText("status")).containsOnly("pending");
+    assertThat(json(api(node, "GET", "/api/v1/customers/U-nobody/orders", null, null)).path("items")).isEmpty();
+  }
+
+  @Test
   void cancellingReleasesTheStockAndACancelledOrderCannotBeConfirmed() {
     ok(OrderTesting.await(catalog.upsert(OrderTesting.product("cancel-tea", 4, "10"))));
     String orderId = json(placeOrder(node, "cancel-1", "U-cancel", "cancel-tea", "4")).path("orderId").asText();
