@@ -1,0 +1,35 @@
+package org.linecommerce.customer.internal.order;
+
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.linecommerce.catalog.api.CatalogClient;
+import org.linecommerce.customer.api.OrderClient;
+import org.linecommerce.customer.http.OrderRoutes;
+import org.linecommerce.runtime.saga.Sagas;
+
+/**
+ * Wires orders into a node; {@code CustomerModule} calls {@link #init} from its {@code init} (every
+ * node: Order sharding, a proxy where the {@code customer} role is absent, and the checkout saga
+ * definition, which every node must know) and serves {@link #routes} with its own.
+ */
+public final class OrderModuleParts {
+
+  private OrderModuleParts() {}
+
+  public static void init(ActorSystem<?> system) {
+    init(system, CheckoutSaga.Hooks.NONE);
+  }
+
+  /** Like {@link #init(ActorSystem)} with test hooks in the checkout saga. */
+  public static void init(ActorSystem<?> system, CheckoutSaga.Hooks hooks) {
+    Order.init(system);
+    Sagas sagas = Sagas.get(system);
+    if (sagas.definition(CheckoutSaga.NAME).isEmpty()) {
+      sagas.register(CheckoutSaga.definition(new CatalogClient(system), hooks));
+    }
+  }
+
+  public static Route routes(ActorSystem<?> system) {
+    return new OrderRoutes(system, new OrderClient(system)).route();
+  }
+}
