@@ -1,7 +1,5 @@
 package org.linecommerce.customer;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -9,6 +7,7 @@ import org.linecommerce.catalog.api.RecommendationSignals;
 import org.linecommerce.customer.api.CustomerClient;
 import org.linecommerce.customer.http.CustomerRoutes;
 import org.linecommerce.customer.internal.Customer;
+import org.linecommerce.customer.internal.order.OrderModuleParts;
 import org.linecommerce.runtime.node.DomainModule;
 import org.linecommerce.runtime.node.NodeContext;
 
@@ -17,7 +16,8 @@ import org.linecommerce.runtime.node.NodeContext;
  * {@code customer} role is absent) so any domain can reach any customer, and registers the
  * customers' recommendation signals with the catalog ({@link RecommendationSignals#register}), so
  * {@code GET /api/v1/products/recommendations?userId=} knows the user's interests, recent views
- * and orders wherever the catalog routes run. Customer nodes serve {@code /api/v1/customers…}.
+ * and orders wherever the catalog routes run. Orders and the checkout saga start here too
+ * ({@code OrderModuleParts}). Customer nodes serve {@code /api/v1/customers…} and {@code /api/v1/orders…}.
  */
 public final class CustomerModule implements DomainModule {
 
@@ -37,14 +37,14 @@ public final class CustomerModule implements DomainModule {
   public void init(NodeContext context) {
     Customer.init(context.system());
     RecommendationSignals.register(context.system(), new CustomerClient(context.system()).asRecommendationSignals());
-    // ---- orders and the checkout saga (org.linecommerce.customer.order): their init goes here ----
+    OrderModuleParts.init(context.system());
   }
 
   @Override
   public Optional<Route> routes(NodeContext context) {
-    List<Route> routes = new ArrayList<>();
-    routes.add(new CustomerRoutes(context.system(), new CustomerClient(context.system())).route());
-    // ---- orders: add OrderRoutes here ----
-    return Optional.of(Directives.concat(routes.get(0), routes.subList(1, routes.size()).toArray(Route[]::new)));
+    // orders first: GET /api/v1/customers/{userId}/orders is theirs
+    return Optional.of(Directives.concat(
+        OrderModuleParts.routes(context.system()),
+        new CustomerRoutes(context.system(), new CustomerClient(context.system())).route()));
   }
 }
