@@ -132,11 +132,25 @@ public final class OrderClient {
       boolean repeated = !row.orderId().equals(candidate.orderId());
       PlaceOrder stored = read(row.requestJson());
       // starting is idempotent per saga id: a repeat also starts a saga that a crash kept from starting
-      return start(new CheckoutSaga.Checkout(row.orderId(), stored.userId(), stored.items()), meta, START_ATTEMPTS)
+      return startAndMark(row.orderId(), stored, meta)
           .thenApply(s -> (Placement) new Placement.Accepted(row.orderId(), OrderStatus.PENDING, repeated))
           .exceptionally(e -> new Placement.Unavailable(row.orderId(), "order " + row.orderId()
               + " is stored but its checkout could not be started yet; repeat the request with the same Idempotency-Key"));
     });
+  }
+
+  /**
+   * Starts the checkout of an accepted request that a crash may have left unstarted (the checkout
+   * sweeper's call); idempotent per order.
+   */
+  public CompletionStage<Saga.Summary> resume(String orderId, String requestJson) {
+    return startAndMark(orderId, read(requestJson), MessageMeta.root("checkout-sweeper", orderId));
+  }
+
+  private CompletionStage<Saga.Summary> startAndMark(String orderId, PlaceOrder stored, MessageMeta meta) {
+    return start(new CheckoutSaga.Checkout(orderId, stored.userId(), stored.items()), meta, START_ATTEMPTS)
+        .thenCompose(summary -> requests.markStarted(orderId)
+            .handle((marked, error) -> summary)); // unmarked only means the sweeper looks once more
   }
 
   /** Starts the checkout (idempotent per saga id), asking again when a busy cluster did not answer in time. */

@@ -10,7 +10,8 @@ import org.linecommerce.runtime.saga.Sagas;
 /**
  * Wires orders into a node; {@code CustomerModule} calls {@link #init} from its {@code init} (every
  * node: Order sharding, a proxy where the {@code customer} role is absent, and the checkout saga
- * definition, which every node must know) and serves {@link #routes} with its own.
+ * definition, which every node must know, and the checkout sweeper singleton) and serves
+ * {@link #routes} with its own.
  */
 public final class OrderModuleParts {
 
@@ -27,6 +28,7 @@ public final class OrderModuleParts {
     if (sagas.definition(CheckoutSaga.NAME).isEmpty()) {
       sagas.register(CheckoutSaga.definition(new CatalogClient(system), hooks));
     }
+    CheckoutSweeper.init(system);
   }
 
   public static Route routes(ActorSystem<?> system) {

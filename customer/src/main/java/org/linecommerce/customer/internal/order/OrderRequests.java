@@ -61,6 +61,32 @@ public final class OrderRequests {
     });
   }
 
+  /** Notes that the checkout saga of {@code orderId} has started (the sweeper skips it from now on). */
+  public CompletionStage<Boolean> markStarted(String orderId) {
+    return db.withConnection(c -> {
+      try (PreparedStatement u = c.prepareStatement("UPDATE order_requests SET saga_started = TRUE WHERE order_id = ?")) {
+        u.setString(1, orderId);
+        return u.executeUpdate() == 1;
+      }
+    });
+  }
+
+  /** Accepted requests whose saga is not known to have started, accepted before {@code before}, oldest first. */
+  public CompletionStage<List<Accepted>> unstarted(Instant before, int limit) {
+    return db.withConnection(c -> {
+      try (PreparedStatement q = c.prepareStatement(
+          "SELECT * FROM order_requests WHERE saga_started = FALSE AND created_at < ? ORDER BY created_at")) {
+        q.setTimestamp(1, Timestamp.from(before));
+        q.setMaxRows(limit);
+        try (ResultSet rs = q.executeQuery()) {
+          List<Accepted> rows = new ArrayList<>();
+          while (rs.next()) rows.add(row(rs));
+          return rows;
+        }
+      }
+    });
+  }
+
   /** The user's orders, newest first, at most {@code limit}. */
   public CompletionStage<List<Accepted>> byUser(String userId, int limit) {
     return db.withConnection(c -> query(c,
@@ -77,13 +103,15 @@ public final class OrderRequests {
       q.setMaxRows(limit);
       try (ResultSet rs = q.executeQuery()) {
         List<Accepted> rows = new ArrayList<>();
-        while (rs.next()) {
-          rows.add(new Accepted(rs.getString("idempotency_key"), rs.getString("request_hash"),
-              rs.getString("request_json"), rs.getString("order_id"), rs.getString("user_id"),
-              rs.getTimestamp("created_at").toInstant()));
-        }
+        while (rs.next()) rows.add(row(rs));
         return rows;
       }
     }
+  }
+
+  private static Accepted row(ResultSet rs) throws SQLException {
+    return new Accepted(rs.getString("idempotency_key"), rs.getString("request_hash"),
+        rs.getString("request_json"), rs.getString("order_id"), rs.getString("user_id"),
+        rs.getTimestamp("created_at").toInstant());
   }
 }
