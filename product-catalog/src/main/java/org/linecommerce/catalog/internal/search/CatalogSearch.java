@@ -88,6 +88,16 @@ public final class CatalogSearch implements Extension {
     return ID.apply(system);
   }
 
+  /** True when this node hosts no catalog search, or its index has caught up with the journal. */
+  public static boolean readyOn(ActorSystem<?> system) {
+    return !system.hasExtension(ID) || ID.apply(system).feed.caughtUp();
+  }
+
+  /** True once the index holds every product event the journal had when the node started. */
+  public boolean caughtUp() {
+    return feed.caughtUp();
+  }
+
   /** This node's index (for tests and diagnostics). */
   public ProductIndex index() {
     return index;

@@ -15,6 +15,8 @@ import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
 import org.apache.pekko.persistence.query.EventEnvelope;
 import org.apache.pekko.persistence.query.Offset;
+import org.apache.pekko.persistence.query.Sequence;
+import org.linecommerce.runtime.persistence.Database;
 import org.apache.pekko.persistence.query.PersistenceQuery;
 import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.RestartSettings;
@@ -48,6 +50,10 @@ final class ProductIndexFeed {
   private final List<UniqueKillSwitch> switches = new ArrayList<>();
   private final AtomicLong failedEvents = new AtomicLong();
   private final AtomicLong restarts = new AtomicLong();
+  /** per tag: the journal's last ordering of the tag when the node started (-1 until known). */
+  private final java.util.Map<String, AtomicLong> targets = new java.util.concurrent.ConcurrentHashMap<>();
+  /** per tag: the ordering of the last event this node applied. */
+  private final java.util.Map<String, AtomicLong> applied = new java.util.concurrent.ConcurrentHashMap<>();
 
   private ProductIndexFeed() {}
 
@@ -57,6 +63,19 @@ final class ProductIndexFeed {
     RestartSettings restart = RestartSettings.create(Duration.ofMillis(500), Duration.ofSeconds(10), 0.2);
     ProductIndexFeed feed = new ProductIndexFeed();
     for (String tag : tags.all()) {
+      AtomicLong target = new AtomicLong(-1);
+      AtomicLong seen = new AtomicLong(0);
+      feed.targets.put(tag, target);
+      feed.applied.put(tag, seen);
+      lastOrdering(system, tag).whenComplete((last, error) -> {
+        if (error != null) {
+          log.warn("Catalog index: could not read the journal's last event of {} ({}); counted as caught up",
+              tag, error.getMessage());
+          target.set(0);
+        } else {
+          target.set(last);
+        }
+      });
       AtomicReference<Offset> offset = new AtomicReference<>(Offset.noOffset());
       AtomicBoolean started = new AtomicBoolean();
       UniqueKillSwitch kill = RestartSource.withBackoff(restart, () -> {
@@ -67,6 +86,7 @@ final class ProductIndexFeed {
             return journal.eventsByTag(tag, offset.get()).map(envelope -> {
               feed.apply(index, envelope);
               offset.set(envelope.offset());
+              if (envelope.offset() instanceof Sequence sequence) seen.set(sequence.value());
               return Done.getInstance();
             });
           })
@@ -88,6 +108,30 @@ final class ProductIndexFeed {
       log.error("Catalog index could not apply {} #{} ({}); skipped",
           envelope.persistenceId(), envelope.sequenceNr(), event.getClass().getSimpleName(), e);
     }
+  }
+
+  /**
+   * True once every tag's stream has applied the events the journal held when the node started:
+   * until then searches answer from a partial index (the node's readiness check waits for it).
+   */
+  boolean caughtUp() {
+    for (var e : targets.entrySet()) {
+      long target = e.getValue().get();
+      if (target < 0 || applied.get(e.getKey()).get() < target) return false;
+    }
+    return true;
+  }
+
+  /** The highest journal ordering carrying {@code tag} (0 when none): the catch-up target. */
+  private static java.util.concurrent.CompletionStage<Long> lastOrdering(ActorSystem<?> system, String tag) {
+    return Database.get(system).withConnection(c -> {
+      try (java.sql.PreparedStatement q = c.prepareStatement("SELECT MAX(event_id) FROM event_tag WHERE tag = ?")) {
+        q.setString(1, tag);
+        try (java.sql.ResultSet rs = q.executeQuery()) {
+          return rs.next() ? rs.getLong(1) : 0L;
+        }
+      }
+    });
   }
 
   /** Events that could not be applied (logged and skipped). */
