@@ -22,26 +22,14 @@ class ShardedEntityFailoverTest {
     try (TestDatabase db = TestDatabase.of(kind);
         InProcessCluster cluster = InProcessCluster.start(3, db, List.of(Tally.module()))) {
       ActorSystem<?> client = cluster.system(0);
-      // spread entities over the nodes; each gets 1+2+…+7 = 28
-      for (int e = 0; e < 12; e++) {
-        for (int i = 1; i <= 7; i++) {
-          int amount = i;
-          ref(client, "e-" + e).<Integer>askWithStatus(r -> new Tally.Add(amount, r), ASK).toCompletableFuture().get();
-        }
+      // a victim entity hosted away from node 0 (node 0 asks, and stays up); it gets 1+2+…+7 = 28
+      Hosted victim = hostedAwayFromFirstNode(cluster, "e-");
+      String victimEntity = victim.entityId();
+      int victimNode = victim.node();
+      for (int i = 1; i <= 7; i++) {
+        int amount = i;
+        ref(client, victimEntity).<Integer>askWithStatus(r -> new Tally.Add(amount, r), ASK).toCompletableFuture().get();
       }
-      // a victim entity hosted away from node 0 (node 0 asks, and stays up)
-      String victimEntity = null;
-      int victimNode = -1;
-      for (int e = 0; e < 12 && victimEntity == null; e++) {
-        Tally.Snapshot s = ref(client, "e-" + e).ask(Tally.Get::new, ASK).toCompletableFuture().get();
-        for (int n = 1; n < 3; n++) {
-          if (s.hostAddress().equals(cluster.system(n).address().toString())) {
-            victimEntity = "e-" + e;
-            victimNode = n;
-          }
-        }
-      }
-      assertThat(victimEntity).as("some entity is hosted on node 1 or 2").isNotNull();
       String crashedAddress = cluster.system(victimNode).address().toString();
 
       cluster.stopAbruptly(victimNode);
@@ -62,6 +50,23 @@ class ShardedEntityFailoverTest {
     }
   }
 
+  record Hosted(String entityId, int node) {}
+
+  /**
+   * An entity living on node 1 or 2. Shards are allocated as regions register with the coordinator,
+   * so the first entities may all land on node 0: keep creating new ones until one lives elsewhere.
+   */
+  private static Hosted hostedAwayFromFirstNode(InProcessCluster cluster, String prefix) throws Exception {
+    ActorSystem<?> client = cluster.system(0);
+    for (int e = 0; e < 300; e++) {
+      Tally.Snapshot s = ref(client, prefix + e).ask(Tally.Get::new, ASK).toCompletableFuture().get();
+      for (int n = 1; n < 3; n++) {
+        if (s.hostAddress().equals(cluster.system(n).address().toString())) return new Hosted(prefix + e, n);
+      }
+    }
+    throw new AssertionError("no entity of 300 was hosted on node 1 or 2");
+  }
+
   private static EntityRef<Tally.Command> ref(ActorSystem<?> system, String id) {
     return ClusterSharding.get(system).entityRefFor(Tally.ENTITY_KEY, id);
   }
@@ -71,19 +76,10 @@ class ShardedEntityFailoverTest {
     try (TestDatabase db = TestDatabase.h2();
         InProcessCluster cluster = InProcessCluster.start(3, db, List.of(Tally.module()))) {
       ActorSystem<?> client = cluster.system(0);
-      String entity = null;
-      int host = -1;
-      for (int e = 0; e < 20 && entity == null; e++) {
-        ref(client, "g-" + e).<Integer>askWithStatus(r -> new Tally.Add(5, r), ASK).toCompletableFuture().get();
-        Tally.Snapshot s = ref(client, "g-" + e).ask(Tally.Get::new, ASK).toCompletableFuture().get();
-        for (int n = 1; n < 3; n++) {
-          if (s.hostAddress().equals(cluster.system(n).address().toString())) {
-            entity = "g-" + e;
-            host = n;
-          }
-        }
-      }
-      assertThat(entity).isNotNull();
+      Hosted hosted = hostedAwayFromFirstNode(cluster, "g-");
+      String entity = hosted.entityId();
+      int host = hosted.node();
+      ref(client, entity).<Integer>askWithStatus(r -> new Tally.Add(5, r), ASK).toCompletableFuture().get();
       String leaving = cluster.system(host).address().toString();
 
       cluster.stopGracefully(host);
