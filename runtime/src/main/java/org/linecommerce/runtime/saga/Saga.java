@@ -1000,7 +1000,7 @@ public final class Saga extends EventSourcedBehaviorWithEnforcedReplies<Saga.Com
     SagaStep<D> step = definition.step(index);
     StepOutcome outcome = step.signalHandler().apply(
         stepContext(definition, state, index, state.commandIds().get(step.name()), 0),
-        StepContext.readTree(mapper, payloadJson));
+        SagaContext.readTree(mapper, payloadJson));
     if (outcome == null) throw new IllegalStateException("signal handler returned no outcome");
     return outcome;
   }

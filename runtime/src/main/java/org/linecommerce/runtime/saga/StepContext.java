@@ -1,11 +1,8 @@
 package org.linecommerce.runtime.saga;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.linecommerce.runtime.MessageMeta;
 
@@ -16,18 +13,7 @@ import org.linecommerce.runtime.MessageMeta;
  *
  * @param <D> the saga's input type
  */
-public final class StepContext<D> {
-
-  private final ActorSystem<?> system;
-  private final ObjectMapper mapper;
-  private final String sagaId;
-  private final String step;
-  private final String commandId;
-  private final int attempt;
-  private final Duration timeout;
-  private final D input;
-  private final Map<String, String> results;
-  private final MessageMeta meta;
+public final class StepContext<D> extends SagaContext<D> {
 
   StepContext(
       ActorSystem<?> system,
@@ -40,79 +26,6 @@ public final class StepContext<D> {
       D input,
       Map<String, String> results,
       MessageMeta meta) {
-    this.system = system;
-    this.mapper = mapper;
-    this.sagaId = sagaId;
-    this.step = step;
-    this.commandId = commandId;
-    this.attempt = attempt;
-    this.timeout = timeout;
-    this.input = input;
-    this.results = results;
-    this.meta = meta;
-  }
-
-  public ActorSystem<?> system() {
-    return system;
-  }
-
-  public String sagaId() {
-    return sagaId;
-  }
-
-  /** This step's name. */
-  public String step() {
-    return step;
-  }
-
-  /** The step's stable command id: the same for every attempt and after a restart. */
-  public String commandId() {
-    return commandId;
-  }
-
-  /** 1 for the first attempt. */
-  public int attempt() {
-    return attempt;
-  }
-
-  /** How long this attempt may take before it counts as failed (use it as the ask timeout). */
-  public Duration timeout() {
-    return timeout;
-  }
-
-  /** The saga's input data. */
-  public D input() {
-    return input;
-  }
-
-  /** Metadata for commands this step sends: the saga's correlation id and trace, caused by the saga. */
-  public MessageMeta meta() {
-    return meta;
-  }
-
-  /** The result of an earlier step, as JSON; empty when that step has not succeeded. */
-  public Optional<JsonNode> result(String stepName) {
-    return Optional.ofNullable(results.get(stepName)).map(json -> readTree(mapper, json));
-  }
-
-  /** The result of an earlier step converted to {@code type}; empty when that step has not succeeded. */
-  public <T> Optional<T> result(String stepName, Class<T> type) {
-    return result(stepName).map(node -> convert(mapper, node, type));
-  }
-
-  static JsonNode readTree(ObjectMapper mapper, String json) {
-    try {
-      return mapper.readTree(json);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("stored saga JSON is unreadable: " + e.getOriginalMessage(), e);
-    }
-  }
-
-  static <T> T convert(ObjectMapper mapper, JsonNode node, Class<T> type) {
-    try {
-      return mapper.treeToValue(node, type);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("not a " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
-    }
+    super(system, mapper, sagaId, step, commandId, attempt, timeout, input, results, meta);
   }
 }
