@@ -52,6 +52,20 @@ public final class TestNodeConfig {
     return ConfigFactory.parseMap(m, "testkit defaults");
   }
 
+  /**
+   * Configuration for Pekko's {@code EventSourcedBehaviorTestKit} (in-memory journal) with the
+   * serialization every node uses, so entity tests with serialization checks on run each command,
+   * event and state through the project's CBOR binding.
+   */
+  public static Config eventSourcedTestKit() {
+    Config pekko = ConfigFactory.parseResources(TestNodeConfig.class.getClassLoader(), "linecommerce-pekko.conf");
+    return org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit.config()
+        .withFallback(pekko.withOnlyPath("pekko.actor.serialization-bindings"))
+        .withFallback(pekko.withOnlyPath("pekko.actor.allow-java-serialization"))
+        .withFallback(pekko.withOnlyPath("pekko.serialization"))
+        .withFallback(ConfigFactory.load());
+  }
+
   /** A node's whole configuration: {@code overrides} over the database over test defaults. */
   public static Config node(TestDatabase database, Config overrides) {
     return NodeConfig.withoutClusterConf(overrides.withFallback(database.config()).withFallback(defaults()));

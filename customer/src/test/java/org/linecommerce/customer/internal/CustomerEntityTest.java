@@ -23,6 +23,7 @@ import org.linecommerce.customer.api.ProfileUpdate;
 import org.linecommerce.customer.api.UpdateResult;
 import org.linecommerce.customer.api.UpdateResult.Outcome;
 import org.linecommerce.runtime.MessageMeta;
+import org.linecommerce.testkit.TestNodeConfig;
 
 /**
  * The Customer entity on Pekko's EventSourcedBehaviorTestKit, with the project's serialization
@@ -34,12 +35,7 @@ class CustomerEntityTest {
   private static final AtomicInteger ids = new AtomicInteger();
 
   static Config config() {
-    Config pekko = ConfigFactory.parseResources("linecommerce-pekko.conf");
-    return EventSourcedBehaviorTestKit.config()
-        .withFallback(pekko.withOnlyPath("pekko.actor.serialization-bindings"))
-        .withFallback(pekko.withOnlyPath("pekko.actor.allow-java-serialization"))
-        .withFallback(pekko.withOnlyPath("pekko.serialization"))
-        .withFallback(ConfigFactory.load());
+    return TestNodeConfig.eventSourcedTestKit();
   }
 
   @AfterAll

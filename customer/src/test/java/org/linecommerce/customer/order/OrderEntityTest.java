@@ -24,6 +24,7 @@ import org.linecommerce.customer.api.PricedLine;
 import org.linecommerce.customer.internal.order.Order;
 import org.linecommerce.runtime.MessageMeta;
 import org.linecommerce.runtime.subscription.EventTags;
+import org.linecommerce.testkit.TestNodeConfig;
 
 /** The Order entity on the EventSourcedBehaviorTestKit, serialization checks on. */
 class OrderEntityTest {
@@ -32,12 +33,7 @@ class OrderEntityTest {
   private static final AtomicInteger ids = new AtomicInteger();
 
   static Config config() {
-    Config pekko = ConfigFactory.parseResources("linecommerce-pekko.conf");
-    return EventSourcedBehaviorTestKit.config()
-        .withFallback(pekko.withOnlyPath("pekko.actor.serialization-bindings"))
-        .withFallback(pekko.withOnlyPath("pekko.actor.allow-java-serialization"))
-        .withFallback(pekko.withOnlyPath("pekko.serialization"))
-        .withFallback(ConfigFactory.load());
+    return TestNodeConfig.eventSourcedTestKit();
   }
 
   @AfterAll

@@ -25,6 +25,7 @@ import org.linecommerce.catalog.api.ProductSummary;
 import org.linecommerce.catalog.api.Reservation;
 import org.linecommerce.catalog.api.UpsertResult;
 import org.linecommerce.runtime.MessageMeta;
+import org.linecommerce.testkit.TestNodeConfig;
 
 /**
  * The Product entity on Pekko's EventSourcedBehaviorTestKit, with the project's serialization
@@ -38,12 +39,7 @@ class ProductEntityTest {
 
   /** The persistence testkit's in-memory journal, with the serialization settings every node uses. */
   static Config config() {
-    Config pekko = ConfigFactory.parseResources("linecommerce-pekko.conf");
-    return EventSourcedBehaviorTestKit.config()
-        .withFallback(pekko.withOnlyPath("pekko.actor.serialization-bindings"))
-        .withFallback(pekko.withOnlyPath("pekko.actor.allow-java-serialization"))
-        .withFallback(pekko.withOnlyPath("pekko.serialization"))
-        .withFallback(ConfigFactory.load());
+    return TestNodeConfig.eventSourcedTestKit();
   }
 
   @AfterAll
