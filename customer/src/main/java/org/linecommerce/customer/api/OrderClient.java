@@ -24,6 +24,9 @@ import org.linecommerce.customer.internal.order.CheckoutSaga;
 import org.linecommerce.customer.internal.order.OrderRequests;
 import org.linecommerce.runtime.MessageMeta;
 import org.linecommerce.runtime.http.Json;
+import org.linecommerce.runtime.resilience.AskPolicy;
+import org.linecommerce.runtime.resilience.AskResult;
+import org.linecommerce.runtime.resilience.ResilientAsk;
 import org.linecommerce.runtime.saga.Saga;
 import org.linecommerce.runtime.saga.SagaDefinition;
 import org.linecommerce.runtime.saga.Sagas;
@@ -50,14 +53,16 @@ public final class OrderClient {
   private final Sagas sagas;
   private final OrderRequests requests;
   private final ObjectMapper mapper;
-  private final Duration askTimeout;
+  private final ResilientAsk asks;
+  private final AskPolicy reads;
 
   public OrderClient(ActorSystem<?> system) {
     this.system = system;
     this.sagas = Sagas.get(system);
     this.requests = new OrderRequests(system);
     this.mapper = Json.mapper(system);
-    this.askTimeout = system.settings().config().getDuration("linecommerce.sagas.ask-timeout");
+    this.asks = ResilientAsk.get(system);
+    this.reads = asks.queryPolicy().withTimeout(system.settings().config().getDuration("linecommerce.sagas.ask-timeout"));
   }
 
   /** The request, normalized (ids trimmed, lines of one product merged in first-seen order), or why it is invalid. */
@@ -168,11 +173,18 @@ public final class OrderClient {
    */
   public CompletionStage<Optional<OrderView>> get(String orderId) {
     if (orderId == null || orderId.isBlank() || orderId.length() > 64) return CompletableFuture.completedFuture(Optional.empty());
-    return ClusterSharding.get(system).entityRefFor(OrderCommand.ENTITY_KEY, orderId)
-        .<OrderView>ask(OrderCommand.Get::new, askTimeout)
-        .thenCompose(view -> view.exists()
-            ? CompletableFuture.completedFuture(Optional.of(view))
-            : fromRequest(orderId));
+    return asks.<OrderCommand, OrderView>ask(
+            ClusterSharding.get(system).entityRefFor(OrderCommand.ENTITY_KEY, orderId), OrderCommand.Get::new, reads)
+        .thenCompose(result -> {
+          if (!(result instanceof AskResult.Ok<OrderView> ok)) {
+            AskResult.Failed<OrderView> failed = (AskResult.Failed<OrderView>) result;
+            return CompletableFuture.<Optional<OrderView>>failedFuture(
+                new IllegalStateException("order " + orderId + " did not answer: " + failed.detail()));
+          }
+          return ok.value().exists()
+              ? CompletableFuture.completedFuture(Optional.of(ok.value()))
+              : fromRequest(orderId);
+        });
   }
 
   private CompletionStage<Optional<OrderView>> fromRequest(String orderId) {
