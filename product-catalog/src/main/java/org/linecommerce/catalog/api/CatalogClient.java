@@ -145,6 +145,15 @@ public final class CatalogClient {
     return asks.askWithStatus(ref(productId), r -> new ProductCommand.Commit(reservationId, meta(meta), r), idempotent);
   }
 
+  /**
+   * Undoes the reservation whatever it holds (releases it, or returns committed units to stock);
+   * idempotent. For compensations, which must leave no units behind.
+   */
+  public CompletionStage<AskResult<Reservation>> revert(String productId, String reservationId, MessageMeta meta) {
+    if (blank(productId)) return rejected("productId is required");
+    return asks.askWithStatus(ref(productId), r -> new ProductCommand.Revert(reservationId, meta(meta), r), idempotent);
+  }
+
   /** What the product remembers of {@code reservationId} (status unknown when nothing). */
   public CompletionStage<AskResult<Reservation>> reservation(String productId, String reservationId) {
     if (blank(productId)) return rejected("productId is required");

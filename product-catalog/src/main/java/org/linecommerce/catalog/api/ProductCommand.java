@@ -75,6 +75,15 @@ public sealed interface ProductCommand extends CborSerializable {
   record Commit(String reservationId, MessageMeta meta, ActorRef<StatusReply<Reservation>> replyTo)
       implements ProductCommand {}
 
+  /**
+   * Undoes the reservation whatever it holds, for compensations: an active one is released (as
+   * {@link Release} does), a committed one returns its units to stock on hand (status reverted),
+   * an unknown id is closed like {@link Release}; a closed one (released, expired, refused,
+   * reverted) is answered as it is. Idempotent; replies the reservation.
+   */
+  record Revert(String reservationId, MessageMeta meta, ActorRef<StatusReply<Reservation>> replyTo)
+      implements ProductCommand {}
+
   /** Replies what the product remembers of {@code reservationId} (status unknown when nothing). */
   record GetReservation(String reservationId, ActorRef<Reservation> replyTo) implements ProductCommand {}
 

@@ -74,4 +74,13 @@ public sealed interface ProductEvent extends DomainEvent {
       MessageMeta meta) implements ProductEvent {
     public String eventType() { return "product.reservation.committed"; }
   }
+
+  /**
+   * {@code product.reservation.reverted}: a committed reservation was undone by a compensation (the
+   * sale did not stand); stock on hand rises by {@code quantity}.
+   */
+  record ReservationReverted(String productId, String reservationId, int quantity, int stock, int available,
+      MessageMeta meta) implements ProductEvent {
+    public String eventType() { return "product.reservation.reverted"; }
+  }
 }

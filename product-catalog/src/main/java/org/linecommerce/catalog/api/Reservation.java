@@ -7,7 +7,7 @@ import org.linecommerce.runtime.CborSerializable;
 
 /**
  * A stock reservation as its product remembers it: the reply of {@code Reserve}, {@code Release},
- * {@code Commit} and {@code GetReservation}.
+ * {@code Commit}, {@code Revert} and {@code GetReservation}.
  *
  * @param quantity units held (or asked for, when refused); 0 for an id released before any reserve
  * @param expiresAt when an active reservation releases itself (null when refused or never made)
@@ -26,6 +26,8 @@ public record Reservation(
     RELEASED,
     /** released by itself at {@code expiresAt} */
     EXPIRED,
+    /** committed, then undone: its units went back to stock on hand */
+    REVERTED,
     /** not granted; {@code reason} says why */
     REFUSED,
     /** the product remembers nothing of this id */

@@ -40,6 +40,7 @@ import org.linecommerce.catalog.api.ProductCommand.Get;
 import org.linecommerce.catalog.api.ProductCommand.GetReservation;
 import org.linecommerce.catalog.api.ProductCommand.Release;
 import org.linecommerce.catalog.api.ProductCommand.Reserve;
+import org.linecommerce.catalog.api.ProductCommand.Revert;
 import org.linecommerce.catalog.api.ProductCommand.Upsert;
 import org.linecommerce.catalog.api.ProductData;
 import org.linecommerce.catalog.api.ProductEvent;
@@ -50,6 +51,7 @@ import org.linecommerce.catalog.api.ProductEvent.ProductUpdated;
 import org.linecommerce.catalog.api.ProductEvent.ReservationCommitted;
 import org.linecommerce.catalog.api.ProductEvent.ReservationRefused;
 import org.linecommerce.catalog.api.ProductEvent.ReservationReleased;
+import org.linecommerce.catalog.api.ProductEvent.ReservationReverted;
 import org.linecommerce.catalog.api.ProductEvent.StockAdjusted;
 import org.linecommerce.catalog.api.ProductEvent.StockReserved;
 import org.linecommerce.catalog.api.ProductSummary;
@@ -174,6 +176,13 @@ public final class Product
       return new State(data, discontinued, reserved + r.quantity(), next, closed);
     }
 
+    /** A closed reservation {@code r} changes its outcome (committed, then reverted): the newer record wins. */
+    State reopenAndClose(Reservation r, ProductData nextData) {
+      List<Reservation> nextClosed = new ArrayList<>(closed);
+      nextClosed.removeIf(old -> old.reservationId().equals(r.reservationId()));
+      return new State(nextData, discontinued, reserved, active, nextClosed).close(r, nextData);
+    }
+
     /** {@code r} closed: out of {@code active} (if it was there) and remembered as closed. */
     State close(Reservation r, ProductData nextData) {
       Map<String, Reservation> nextActive = active;
@@ -272,7 +281,8 @@ public final class Product
         .onCommand(Discontinue.class, (s, cmd) -> Effect().reply(cmd.replyTo(), unknownProduct()))
         .onCommand(Reserve.class, (s, cmd) -> Effect().reply(cmd.replyTo(), unknownProduct()))
         .onCommand(Release.class, (s, cmd) -> Effect().reply(cmd.replyTo(), unknownProduct()))
-        .onCommand(Commit.class, (s, cmd) -> Effect().reply(cmd.replyTo(), unknownProduct()));
+        .onCommand(Commit.class, (s, cmd) -> Effect().reply(cmd.replyTo(), unknownProduct()))
+        .onCommand(Revert.class, (s, cmd) -> Effect().reply(cmd.replyTo(), unknownProduct()));
     builder.forState(State::exists)
         .onCommand(Upsert.class, this::onUpsert)
         .onCommand(ChangePrice.class, this::onChangePrice)
@@ -281,6 +291,7 @@ public final class Product
         .onCommand(Reserve.class, this::onReserve)
         .onCommand(Release.class, this::onRelease)
         .onCommand(Commit.class, this::onCommit)
+        .onCommand(Revert.class, this::onRevert)
         .onCommand(ExpiryDue.class, this::onExpiryDue);
     builder.forAnyState()
         .onCommand(Get.class, (s, cmd) -> Effect().reply(cmd.replyTo(), summary(s)))
@@ -319,6 +330,8 @@ public final class Product
                 e.quantity(), held == null ? null : held.expiresAt(), null);
             return s.close(closed, withStock(s.data(), e.stock()));
           })
+          .onEvent(ReservationReverted.class, (s, e) -> s.reopenAndClose(new Reservation(productId, e.reservationId(),
+              Reservation.Status.REVERTED, e.quantity(), null, "reverted"), withStock(s.data(), e.stock())))
           .build();
     }
     return eventHandler;
@@ -515,6 +528,21 @@ public final class Product
         return Effect().reply(cmd.replyTo(), StatusReply.error(cannotCommit(r)));
       }
     }
+  }
+
+  private ReplyEffect<ProductEvent, State> onRevert(State state, Revert cmd) {
+    Optional<String> badId = ProductRules.reservationIdViolation(cmd.reservationId());
+    if (badId.isPresent()) return Effect().reply(cmd.replyTo(), StatusReply.error(badId.get()));
+    Optional<Reservation> known = state.lookup(cmd.reservationId());
+    if (known.isEmpty() || known.get().status() == Reservation.Status.ACTIVE) {
+      return onRelease(state, new Release(cmd.reservationId(), cmd.meta(), cmd.replyTo()));
+    }
+    Reservation r = known.get();
+    if (r.status() != Reservation.Status.COMMITTED) return Effect().reply(cmd.replyTo(), StatusReply.success(r));
+    Changes c = new Changes(state, cmd.meta());
+    c.add(new ReservationReverted(productId, r.reservationId(), r.quantity(), state.stock() + r.quantity(),
+        state.available() + r.quantity(), c.meta()));
+    return c.persist().thenReply(cmd.replyTo(), s -> StatusReply.success(s.lookup(cmd.reservationId()).orElseThrow()));
   }
 
   private String cannotCommit(Reservation r) {

@@ -79,6 +79,10 @@ class ProductEntityTest {
     return kit.runCommand(r -> new ProductCommand.Commit(reservationId, null, r));
   }
 
+  private CommandResultWithReply<ProductCommand, ProductEvent, Product.State, StatusReply<Reservation>> revert(String reservationId) {
+    return kit.runCommand(r -> new ProductCommand.Revert(reservationId, null, r));
+  }
+
   private ProductSummary get() {
     return kit.<ProductSummary>runCommand(ProductCommand.Get::new).reply();
   }
@@ -209,6 +213,31 @@ class ProductEntityTest {
     assertThat(((ProductEvent.ReservationReleased) released.events().get(0)).reason()).isEqualTo("released");
     assertThat(get()).extracting(ProductSummary::stock, ProductSummary::reserved, ProductSummary::available)
         .containsExactly(7, 0, 7);
+  }
+
+  @Test
+  void revertReturnsCommittedUnitsReleasesActiveOnesAndIsIdempotent() {
+    upsert(matcha(id, 10));
+    reserve("r-sold", 3, TTL);
+    commit("r-sold");
+    reserve("r-held", 2, TTL);
+    assertThat(get()).extracting(ProductSummary::stock, ProductSummary::reserved).containsExactly(7, 2);
+
+    var reverted = revert("r-sold");
+    assertThat(reverted.reply().getValue().status()).isEqualTo(Reservation.Status.REVERTED);
+    var event = (ProductEvent.ReservationReverted) reverted.events().get(0);
+    assertThat(event.stock()).isEqualTo(10);
+    assertThat(event.available()).isEqualTo(8);
+    assertThat(revert("r-sold").hasNoEvents()).as("a second revert changes nothing").isTrue();
+    assertThat(commit("r-sold").reply().isError()).as("a reverted reservation cannot be committed again").isTrue();
+
+    assertThat(revert("r-held").reply().getValue().status()).isEqualTo(Reservation.Status.RELEASED);
+    assertThat(revert("r-never").reply().getValue().quantity()).isZero();
+    assertThat(reserve("r-never", 1, TTL).reply().isError()).as("a reverted unknown id stays closed").isTrue();
+    assertThat(get()).extracting(ProductSummary::stock, ProductSummary::reserved, ProductSummary::available)
+        .containsExactly(10, 0, 10);
+    kit.restart();
+    assertThat(get()).extracting(ProductSummary::stock, ProductSummary::reserved).containsExactly(10, 0);
   }
 
   @Test

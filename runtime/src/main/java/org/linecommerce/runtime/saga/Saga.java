@@ -266,8 +266,8 @@ public final class Saga extends EventSourcedBehaviorWithEnforcedReplies<Saga.Com
   }
 
   /**
-   * A step failed for good; compensation follows. {@code outcomeUnknown}: its last attempt timed
-   * out, so the step itself is compensated too.
+   * A step failed for good; compensation follows. {@code outcomeUnknown}: the step itself is
+   * compensated too (an action step with a compensation: its attempts may have taken effect).
    */
   public record SagaFailed(
       String sagaId, MessageMeta meta, int step, String stepName, String reason, boolean outcomeUnknown)
@@ -398,7 +398,7 @@ public final class Saga extends EventSourcedBehaviorWithEnforcedReplies<Saga.Com
     State failed(SagaFailed e) {
       return new Edit(this).status(Status.COMPENSATING).deadline(null)
           .failureReason("step " + e.stepName() + " failed: " + e.reason())
-          .log(e, e.stepName(), e.reason() + (e.outcomeUnknown() ? " (outcome unknown, compensated too)" : "")).done();
+          .log(e, e.stepName(), e.reason() + (e.outcomeUnknown() ? " (compensated too)" : "")).done();
     }
 
     State compensationStarted(CompensationStarted e) {
@@ -906,9 +906,15 @@ public final class Saga extends EventSourcedBehaviorWithEnforcedReplies<Saga.Com
     }
   }
 
-  private void failStep(Transition t, SagaDefinition<?> definition, int index, String reason, boolean outcomeUnknown) {
+  /**
+   * A step failed for good: the saga compensates from that step backwards. An action step is
+   * compensated itself too (whether it timed out or failed): its attempts may have taken effect in
+   * part (some lines reserved, others not), and compensations tolerate having nothing to undo. A
+   * waiting step's failure is a decision (a cancel, a passed deadline) with no effect to undo.
+   */
+  private void failStep(Transition t, SagaDefinition<?> definition, int index, String reason, boolean timedOut) {
     SagaStep<?> step = definition.step(index);
-    boolean compensateItself = outcomeUnknown && step.hasCompensation();
+    boolean compensateItself = step.kind() == SagaStep.Kind.ACTION && step.hasCompensation();
     t.add(new SagaFailed(sagaId, t.meta(), index, step.name(), reason, compensateItself));
     compensateFrom(t, definition, compensateItself ? index : index - 1);
   }

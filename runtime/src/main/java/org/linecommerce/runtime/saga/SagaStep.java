@@ -24,8 +24,9 @@ import java.util.function.Function;
  * </ul>
  *
  * Either kind may have a compensation ({@link #compensatedBy}) that the saga runs, in reverse step
- * order, when a later step fails for good. A step whose last attempt timed out is compensated too:
- * its effect may have happened. Actions and compensations must not block the calling thread and
+ * order, when a later step fails for good. An action step that fails for good is compensated
+ * too, first: a timed-out or failed attempt may have taken effect, wholly or in part, so every
+ * compensation must tolerate having nothing (or only part) to undo. Actions and compensations must not block the calling thread and
  * must be idempotent per command id.
  *
  * @param <D> the saga's input type

@@ -113,15 +113,17 @@ class SagaExecutionTest {
 
     assertThat(ledger(system, "ledger-fail").log())
         .containsExactly("apply:step-1", "apply:step-2", "undo:step-2", "undo:step-1");
+    // the failed step is compensated first (it may have taken effect in part; here it had none)
     assertThat(events(failed, e -> e.event().equals("saga.step.compensated")))
-        .containsExactly("saga.step.compensated step-2", "saga.step.compensated step-1");
+        .containsExactly("saga.step.compensated step-3", "saga.step.compensated step-2", "saga.step.compensated step-1");
     assertThat(events(failed)).containsSubsequence(
         "saga.step.succeeded step-2",
         "saga.step.started step-3", "saga.step.attempt.failed step-3", "saga.failed step-3",
+        "saga.compensation.started step-3", "saga.step.compensated step-3",
         "saga.compensation.started step-2", "saga.step.compensated step-2",
         "saga.compensation.started step-1", "saga.step.compensated step-1",
         "saga.compensated");
-    assertThat(events(failed)).doesNotContain("saga.step.succeeded step-3", "saga.compensation.started step-3");
+    assertThat(events(failed)).doesNotContain("saga.step.succeeded step-3");
     assertThat(failed.failureReason()).contains("step-3").contains("refused step-3");
   }
 

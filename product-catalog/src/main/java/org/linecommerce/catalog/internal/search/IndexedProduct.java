@@ -8,6 +8,7 @@ import org.linecommerce.catalog.api.ProductEvent.ProductCreated;
 import org.linecommerce.catalog.api.ProductEvent.ProductDiscontinued;
 import org.linecommerce.catalog.api.ProductEvent.ProductUpdated;
 import org.linecommerce.catalog.api.ProductEvent.ReservationCommitted;
+import org.linecommerce.catalog.api.ProductEvent.ReservationReverted;
 import org.linecommerce.catalog.api.ProductEvent.ReservationReleased;
 import org.linecommerce.catalog.api.ProductEvent.StockAdjusted;
 import org.linecommerce.catalog.api.ProductEvent.StockReserved;
@@ -73,6 +74,9 @@ public record IndexedProduct(
     if (event instanceof ReservationCommitted e) {
       return current.with(current.data, e.stock(), e.available(), current.discontinued, current.popularity + 1,
           sequenceNr);
+    }
+    if (event instanceof ReservationReverted e) {
+      return current.with(current.data, e.stock(), e.available(), current.discontinued, current.popularity, sequenceNr);
     }
     return current.with(current.data, current.stock, current.available, current.discontinued, current.popularity,
         sequenceNr);
