@@ -84,6 +84,18 @@ public final class CustomerClient {
         r -> new CustomerCommand.RecordActivity(type, data, timestamp, source, meta(meta), r), once);
   }
 
+  /**
+   * Records an activity once per {@code activityId} (the entity dedupes it), so unlike
+   * {@link #recordActivity(String, String, String, Instant, String, MessageMeta)} it is retried.
+   */
+  public CompletionStage<AskResult<UpdateResult>> recordActivity(
+      String userId, String type, String data, Instant timestamp, String source, String activityId, MessageMeta meta) {
+    if (blank(userId)) return rejected("userId is required");
+    if (blank(activityId)) return rejected("activityId is required");
+    return asks.askWithStatus(ref(userId),
+        r -> new CustomerCommand.RecordActivity(type, data, timestamp, source, activityId, meta(meta), r), idempotent);
+  }
+
   public CompletionStage<AskResult<UpdateResult>> block(String userId, MessageMeta meta) {
     if (blank(userId)) return rejected("userId is required");
     return asks.askWithStatus(ref(userId), r -> new CustomerCommand.Block(meta(meta), r), idempotent);

@@ -37,10 +37,19 @@ public sealed interface CustomerCommand extends CborSerializable {
    * Records one activity ({@code data} a JSON object as text, null = {@code {}}; {@code timestamp}
    * null = now). An unknown customer is registered first with the default profile (as the seeds'
    * services treated unknown users): replies CREATED then, else UPDATED. An error for invalid values
-   * and for an erased customer (activity must not bring erased data back).
+   * and for an erased customer (activity must not bring erased data back). With an
+   * {@code activityId} (e.g. the messageId of the event it reacts to) it is recorded once: repeating
+   * it replies UNCHANGED while the id is among the customer's last {@code RECENT_ACTIVITY_IDS}.
    */
-  record RecordActivity(String type, String data, Instant timestamp, String source, MessageMeta meta,
-      ActorRef<StatusReply<UpdateResult>> replyTo) implements CustomerCommand {}
+  record RecordActivity(String type, String data, Instant timestamp, String source, String activityId,
+      MessageMeta meta, ActorRef<StatusReply<UpdateResult>> replyTo) implements CustomerCommand {
+
+    /** Without an {@code activityId}: recorded every time it is sent. */
+    public RecordActivity(String type, String data, Instant timestamp, String source, MessageMeta meta,
+        ActorRef<StatusReply<UpdateResult>> replyTo) {
+      this(type, data, timestamp, source, null, meta, replyTo);
+    }
+  }
 
   /** The user blocked (unfollowed) the account; replies UPDATED or UNCHANGED; an error for an unknown or erased customer. */
   record Block(MessageMeta meta, ActorRef<StatusReply<UpdateResult>> replyTo) implements CustomerCommand {}

@@ -29,9 +29,18 @@ public sealed interface CustomerEvent extends DomainEvent {
     public String eventType() { return "customer.updated"; }
   }
 
-  /** {@code customer.activity}: {@code data} is a JSON object as text. */
+  /**
+   * {@code customer.activity}: {@code data} is a JSON object as text; {@code activityId} the
+   * caller's id for deduplication (null when none was given, and in events stored before it existed).
+   */
   record ActivityRecorded(String userId, String activityType, String data, Instant timestamp, String source,
-      MessageMeta meta) implements CustomerEvent {
+      MessageMeta meta, String activityId) implements CustomerEvent {
+
+    public ActivityRecorded(String userId, String activityType, String data, Instant timestamp, String source,
+        MessageMeta meta) {
+      this(userId, activityType, data, timestamp, source, meta, null);
+    }
+
     public String eventType() { return "customer.activity"; }
   }
 

@@ -1,72 +1,86 @@
 package org.linecommerce.customer.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.linecommerce.customer.internal.order.CheckoutSaga;
-import org.linecommerce.customer.internal.order.OrderRequests;
 import org.linecommerce.runtime.MessageMeta;
-import org.linecommerce.runtime.http.Json;
-import org.linecommerce.runtime.resilience.AskPolicy;
-import org.linecommerce.runtime.resilience.AskResult;
-import org.linecommerce.runtime.resilience.ResilientAsk;
-import org.linecommerce.runtime.saga.Saga;
-import org.linecommerce.runtime.saga.SagaDefinition;
-import org.linecommerce.runtime.saga.Sagas;
 
 /**
  * How the HTTP edge (and later the bot gateway) works with orders. {@link #place} stores the
- * {@code Idempotency-Key} with the request ({@code order_requests}) and starts the checkout saga;
- * the saga reserves stock, creates the {@code Order} and waits for {@link #confirm} or
- * {@link #cancel} until the order expires. Needs {@code OrderModuleParts.init} on the node.
+ * request under its {@code Idempotency-Key}, scoped per caller and user, and starts the checkout
+ * saga; the saga reserves stock, creates the {@code Order} and waits for {@link #confirm} or
+ * {@link #cancel} until the order expires.
+ *
+ * <p>The customer module implements it internally and {@link #register registers} the
+ * implementation with the actor system when it starts orders ({@code OrderModuleParts.init}); other
+ * modules take it with {@link #get}, so this package never depends on the implementation.
+ *
+ * <p>Every call answers within a bounded time (one retry budget per call, see the README,
+ * "Orders"): a stage that cannot be completed in time answers {@link Placement.Unavailable} or fails,
+ * it never waits on nested retries.
  */
-public final class OrderClient {
+public interface OrderClient {
 
-  public static final int MAX_KEY_LENGTH = 128;
-  public static final int MAX_ITEMS = 50;
-  public static final int MAX_QUANTITY = 99;
-  static final int MAX_USER_ID = 128;
-  static final int LIST_LIMIT = 100;
+  int MAX_KEY_LENGTH = 128;
+  int MAX_CALLER_LENGTH = 64;
+  int MAX_ITEMS = 50;
+  int MAX_QUANTITY = 99;
+  int MAX_USER_ID = 128;
+  int LIST_LIMIT = 100;
   /** Product ids as the catalog spells them. */
-  static final Pattern PRODUCT_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
-  private static final Duration DECISION_WAIT = Duration.ofSeconds(10);
-  private static final int START_ATTEMPTS = 3;
+  Pattern PRODUCT_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
+  /** Who places orders ({@code api}, {@code api:<client id>}, {@code bot-gateway}); idempotency keys are scoped by it. */
+  Pattern CALLER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0," + (MAX_CALLER_LENGTH - 1) + "}");
 
-  private final ActorSystem<?> system;
-  private final Sagas sagas;
-  private final OrderRequests requests;
-  private final ObjectMapper mapper;
-  private final ResilientAsk asks;
-  private final AskPolicy reads;
+  /**
+   * Accepts the order under ({@code caller}, the request's user, {@code idempotencyKey}) and starts
+   * its checkout saga: {@code Accepted} with a new order id, or, when that key was used before
+   * with the same request, the first order's id and its current status ({@code repeated});
+   * {@code KeyReused} when it was used with another request; {@code Invalid} for a bad request,
+   * caller or key; {@code Unavailable} when the request is stored but its checkout could not be
+   * started (or its status read) in time (repeat with the same key; the checkout sweeper starts it
+   * meanwhile).
+   */
+  CompletionStage<Placement> place(String caller, String idempotencyKey, PlaceOrder request, MessageMeta meta);
 
-  public OrderClient(ActorSystem<?> system) {
-    this.system = system;
-    this.sagas = Sagas.get(system);
-    this.requests = new OrderRequests(system);
-    this.mapper = Json.mapper(system);
-    this.asks = ResilientAsk.get(system);
-    this.reads = asks.queryPolicy().withTimeout(system.settings().config().getDuration("linecommerce.sagas.ask-timeout"));
+  /**
+   * The order; while the saga is still reserving, the accepted request as {@code pending} (no
+   * prices, no {@code expiresAt}); {@code failed} with the saga's reason when it failed before the
+   * order was recorded; empty for an unknown id. Fails when the order did not answer in time.
+   */
+  CompletionStage<Optional<OrderView>> get(String orderId);
+
+  /** Confirms a pending order (the stock is sold): DONE also when already confirmed; REFUSED when closed otherwise. */
+  CompletionStage<OrderDecision> confirm(String orderId, MessageMeta meta);
+
+  /** Cancels a pending order (the stock is released): DONE also when already cancelled; REFUSED when closed otherwise. */
+  CompletionStage<OrderDecision> cancel(String orderId, String reason, MessageMeta meta);
+
+  /**
+   * The user's orders, newest first (at most {@value #LIST_LIMIT}), from the orders read model (one
+   * query, no entity asks): accepted orders whose checkout has not created them yet show as
+   * {@code pending} with the requested lines; a status change shows once the read model's
+   * projection has seen it (usually within a second).
+   */
+  CompletionStage<List<OrderView>> listForUser(String userId);
+
+  /** Makes {@code client} the one {@link #get} returns on {@code system}. */
+  static void register(ActorSystem<?> system, OrderClient client) {
+    OrderClientRegistry.get(system).register(client);
   }
 
-  /** The request, normalized (ids trimmed, lines of one product merged in first-seen order), or why it is invalid. */
-  public static Optional<String> violation(PlaceOrder request) {
+  /** The order client of this node; the customer module must have started orders on it. */
+  static OrderClient get(ActorSystem<?> system) {
+    return OrderClientRegistry.get(system).current();
+  }
+
+  /** Why the request is invalid, if it is (see {@link #normalize}). */
+  static Optional<String> violation(PlaceOrder request) {
     try {
       normalize(request);
       return Optional.empty();
@@ -75,7 +89,8 @@ public final class OrderClient {
     }
   }
 
-  public static PlaceOrder normalize(PlaceOrder request) {
+  /** The request, normalized (ids trimmed, lines of one product merged in first-seen order); throws {@link IllegalArgumentException} saying why it is invalid. */
+  static PlaceOrder normalize(PlaceOrder request) {
     if (request == null) throw new IllegalArgumentException("a body {userId, items:[{productId, quantity}]} is required");
     String userId = request.userId() == null ? "" : request.userId().trim();
     if (userId.isEmpty() || userId.length() > MAX_USER_ID) {
@@ -103,178 +118,5 @@ public final class OrderClient {
       lines.add(new OrderLine(id, q));
     });
     return new PlaceOrder(userId, lines);
-  }
-
-  /**
-   * Accepts the order under {@code idempotencyKey} and starts its checkout saga: {@code Accepted}
-   * with a new order id, or the first order's id when the key was used with the same request;
-   * {@code KeyReused} when it was used with another; {@code Invalid} for a bad request or key.
-   */
-  public CompletionStage<Placement> place(String idempotencyKey, PlaceOrder request, MessageMeta meta) {
-    if (idempotencyKey == null || idempotencyKey.isBlank() || idempotencyKey.length() > MAX_KEY_LENGTH) {
-      return CompletableFuture.completedFuture(new Placement.Invalid(
-          "the Idempotency-Key header is required (1 to " + MAX_KEY_LENGTH + " characters)"));
-    }
-    PlaceOrder order;
-    String json;
-    try {
-      order = normalize(request);
-      json = mapper.writeValueAsString(order);
-    } catch (IllegalArgumentException e) {
-      return CompletableFuture.completedFuture(new Placement.Invalid(e.getMessage()));
-    } catch (JsonProcessingException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-    String hash = sha256(json);
-    OrderRequests.Accepted candidate = new OrderRequests.Accepted(
-        idempotencyKey, hash, json, UUID.randomUUID().toString(), order.userId(), Instant.now());
-    return requests.accept(candidate).thenCompose(row -> {
-      if (!row.requestHash().equals(hash)) {
-        return CompletableFuture.completedFuture(new Placement.KeyReused(row.orderId(),
-            "Idempotency-Key '" + idempotencyKey + "' was already used for order " + row.orderId()
-                + " with a different request"));
-      }
-      boolean repeated = !row.orderId().equals(candidate.orderId());
-      PlaceOrder stored = read(row.requestJson());
-      // starting is idempotent per saga id: a repeat also starts a saga that a crash kept from starting
-      return startAndMark(row.orderId(), stored, meta)
-          .thenApply(s -> (Placement) new Placement.Accepted(row.orderId(), OrderStatus.PENDING, repeated))
-          .exceptionally(e -> new Placement.Unavailable(row.orderId(), "order " + row.orderId()
-              + " is stored but its checkout could not be started yet; repeat the request with the same Idempotency-Key"));
-    });
-  }
-
-  /**
-   * Starts the checkout of an accepted request that a crash may have left unstarted (the checkout
-   * sweeper's call); idempotent per order.
-   */
-  public CompletionStage<Saga.Summary> resume(String orderId, String requestJson) {
-    return startAndMark(orderId, read(requestJson), MessageMeta.root("checkout-sweeper", orderId));
-  }
-
-  private CompletionStage<Saga.Summary> startAndMark(String orderId, PlaceOrder stored, MessageMeta meta) {
-    return start(new CheckoutSaga.Checkout(orderId, stored.userId(), stored.items()), meta, START_ATTEMPTS)
-        .thenCompose(summary -> requests.markStarted(orderId)
-            .handle((marked, error) -> summary)); // unmarked only means the sweeper looks once more
-  }
-
-  /** Starts the checkout (idempotent per saga id), asking again when a busy cluster did not answer in time. */
-  private CompletionStage<Saga.Summary> start(CheckoutSaga.Checkout checkout, MessageMeta meta, int attemptsLeft) {
-    return sagas.start(CheckoutSaga.sagaId(checkout.orderId()), definition(), checkout, meta)
-        .exceptionallyCompose(e -> attemptsLeft > 1
-            ? start(checkout, meta, attemptsLeft - 1)
-            : CompletableFuture.failedFuture(e));
-  }
-
-  /**
-   * The order; while the saga is still reserving, the accepted request as {@code pending} (no
-   * prices, no {@code expiresAt}); {@code failed} with the saga's reason when it failed before the
-   * order was recorded; empty for an unknown id.
-   */
-  public CompletionStage<Optional<OrderView>> get(String orderId) {
-    if (orderId == null || orderId.isBlank() || orderId.length() > 64) return CompletableFuture.completedFuture(Optional.empty());
-    return asks.<OrderCommand, OrderView>ask(
-            ClusterSharding.get(system).entityRefFor(OrderCommand.ENTITY_KEY, orderId), OrderCommand.Get::new, reads)
-        .thenCompose(result -> {
-          if (!(result instanceof AskResult.Ok<OrderView> ok)) {
-            AskResult.Failed<OrderView> failed = (AskResult.Failed<OrderView>) result;
-            return CompletableFuture.<Optional<OrderView>>failedFuture(
-                new IllegalStateException("order " + orderId + " did not answer: " + failed.detail()));
-          }
-          return ok.value().exists()
-              ? CompletableFuture.completedFuture(Optional.of(ok.value()))
-              : fromRequest(orderId);
-        });
-  }
-
-  private CompletionStage<Optional<OrderView>> fromRequest(String orderId) {
-    return requests.byOrderId(orderId).thenCompose(row -> {
-      if (row.isEmpty()) return CompletableFuture.completedFuture(Optional.<OrderView>empty());
-      PlaceOrder req = read(row.get().requestJson());
-      List<PricedLine> lines = req.items().stream()
-          .map(l -> new PricedLine(l.productId(), null, l.quantity(), null, null)).toList();
-      return sagas.status(CheckoutSaga.sagaId(orderId)).thenApply(saga -> {
-        boolean failed = saga.status() == Saga.Status.FAILED || saga.status() == Saga.Status.REQUIRES_MANUAL_INTERVENTION;
-        OrderStatus status = failed ? OrderStatus.FAILED : OrderStatus.PENDING;
-        return Optional.of(new OrderView(orderId, true, req.userId(), status, lines, null, null, null,
-            List.of(), failed ? List.of(String.valueOf(saga.failureReason())) : List.of()));
-      });
-    });
-  }
-
-  /** Confirms a pending order (the stock is sold): DONE also when already confirmed; REFUSED when closed otherwise. */
-  public CompletionStage<OrderDecision> confirm(String orderId, MessageMeta meta) {
-    return decide(orderId, OrderStatus.CONFIRMED, CheckoutSaga.Decision.confirm(), meta);
-  }
-
-  /** Cancels a pending order (the stock is released): DONE also when already cancelled; REFUSED when closed otherwise. */
-  public CompletionStage<OrderDecision> cancel(String orderId, String reason, MessageMeta meta) {
-    return decide(orderId, OrderStatus.CANCELLED, CheckoutSaga.Decision.cancel(reason), meta);
-  }
-
-  /** The user's orders, newest first (at most 100). */
-  public CompletionStage<List<OrderView>> listForUser(String userId) {
-    return requests.byUser(userId, LIST_LIMIT).thenCompose(rows -> {
-      List<CompletableFuture<Optional<OrderView>>> views = rows.stream()
-          .map(r -> get(r.orderId()).toCompletableFuture()).toList();
-      return CompletableFuture.allOf(views.toArray(CompletableFuture[]::new))
-          .thenApply(x -> views.stream().map(CompletableFuture::join).flatMap(Optional::stream).toList());
-    });
-  }
-
-  private CompletionStage<OrderDecision> decide(
-      String orderId, OrderStatus wanted, CheckoutSaga.Decision decision, MessageMeta meta) {
-    return get(orderId).thenCompose(found -> {
-      if (found.isEmpty()) {
-        return CompletableFuture.completedFuture(new OrderDecision(OrderDecision.Outcome.NOT_FOUND, null, "no order " + orderId));
-      }
-      OrderView view = found.get();
-      if (view.status().isFinal()) return CompletableFuture.completedFuture(verdict(view, wanted));
-      return sagas.signal(CheckoutSaga.sagaId(orderId), CheckoutSaga.AWAIT, decision, meta)
-          // refused when the step no longer waits (e.g. the deadline just passed): the order will tell
-          .handle((s, e) -> null)
-          .thenCompose(x -> awaitFinal(orderId, Instant.now().plus(DECISION_WAIT)))
-          .thenApply(v -> v.status().isFinal()
-              ? verdict(v, wanted)
-              : new OrderDecision(OrderDecision.Outcome.IN_PROGRESS, v, null));
-    });
-  }
-
-  private static OrderDecision verdict(OrderView view, OrderStatus wanted) {
-    if (view.status() == wanted) return new OrderDecision(OrderDecision.Outcome.DONE, view, null);
-    String verb = wanted == OrderStatus.CONFIRMED ? "confirmed" : "cancelled";
-    return new OrderDecision(OrderDecision.Outcome.REFUSED, view,
-        "order " + view.orderId() + " is " + view.status().code() + " and can no longer be " + verb);
-  }
-
-  private CompletionStage<OrderView> awaitFinal(String orderId, Instant giveUpAt) {
-    return get(orderId).thenCompose(v -> {
-      OrderView view = v.orElseThrow();
-      if (view.status().isFinal() || Instant.now().isAfter(giveUpAt)) return CompletableFuture.completedFuture(view);
-      return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS))
-          .thenCompose(x -> awaitFinal(orderId, giveUpAt));
-    });
-  }
-
-  @SuppressWarnings("unchecked")
-  private SagaDefinition<CheckoutSaga.Checkout> definition() {
-    return (SagaDefinition<CheckoutSaga.Checkout>) sagas.definition(CheckoutSaga.NAME)
-        .orElseThrow(() -> new IllegalStateException("the checkout saga is not registered: call OrderModuleParts.init"));
-  }
-
-  private PlaceOrder read(String json) {
-    try {
-      return mapper.readValue(json, PlaceOrder.class);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("stored order request is unreadable", e);
-    }
-  }
-
-  private static String sha256(String s) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -21,7 +21,7 @@ public sealed interface OrderEvent extends DomainEvent {
       String orderId, String userId, List<PricedLine> items, BigDecimal total, String currency,
       Instant expiresAt, MessageMeta meta) implements OrderEvent {
     public OrderCreated {
-      items = List.copyOf(items);
+      items = items == null ? List.of() : List.copyOf(items);
     }
 
     @Override
@@ -62,7 +62,7 @@ public sealed interface OrderEvent extends DomainEvent {
       implements OrderEvent {
     public OrderFailed {
       items = items == null ? List.of() : List.copyOf(items);
-      reasons = List.copyOf(reasons);
+      reasons = reasons == null ? List.of() : List.copyOf(reasons);
     }
 
     @Override

@@ -15,6 +15,9 @@ public sealed interface Placement {
    */
   record Unavailable(String orderId, String detail) implements Placement {}
 
-  /** The idempotency key was used before with a different request. */
-  record KeyReused(String orderId, String detail) implements Placement {}
+  /**
+   * The idempotency key was used before (by this caller for this user) with a different request;
+   * {@code detail} says so without naming the order.
+   */
+  record KeyReused(String detail) implements Placement {}
 }

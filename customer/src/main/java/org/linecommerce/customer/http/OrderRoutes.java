@@ -27,25 +27,32 @@ import org.linecommerce.runtime.http.ProblemException;
  * The order API (the HTTP edge authenticates {@code /api/v1} with the API token):
  *
  * <ul>
- *   <li>{@code POST /api/v1/orders} with {@code Idempotency-Key} (1..128 characters) and
+ *   <li>{@code POST /api/v1/orders} with {@code Idempotency-Key} (1..128 characters), optionally
+ *       {@code X-Client-Id} (1..64 of {@code [A-Za-z0-9._-]}) and
  *       {@code {userId, items:[{productId, quantity}]}} (1..50 lines, quantity 1..99, lines of one
- *       product merged, at most 99 in all) → 202 {@code {orderId, status:"pending"}}; the same key
- *       with the same request → the same 202 answer (one order, one saga); with another request →
- *       409; no/blank/long key or invalid body → 400; 503 when the order is stored but its
- *       checkout saga did not start in time (repeat with the same key).
+ *       product merged, at most 99 in all) → 202 {@code {orderId, status:"pending"}}. The key is
+ *       scoped per caller ({@code api}, or {@code api:<X-Client-Id>}) and user: the same key with the
+ *       same request → 202 with the same order id and its current status (one order, one saga);
+ *       with another request → 409 (naming no order); the same key of another user or client is
+ *       another order. No/blank/long key or invalid body → 400; 503 when the order is stored but
+ *       its checkout saga did not start within the call's budget (repeat with the same key; the
+ *       checkout sweeper starts it meanwhile).
  *   <li>{@code GET /api/v1/orders/{orderId}} → 200 {@link OrderJson} or 404. While the saga still
  *       reserves stock the order shows {@code pending} with the requested lines and no prices,
  *       {@code expiresAt} or timeline yet.
  *   <li>{@code POST /api/v1/orders/{orderId}/confirm} → 200 with the confirmed order (also when it
  *       was confirmed before), 409 when it is cancelled, expired or failed, 404 unknown, 202 when
  *       the saga took the decision but has not finished within 10 s. {@code /cancel} likewise.
- *   <li>{@code GET /api/v1/customers/{userId}/orders} → 200 {@code {items:[OrderJson]}}, newest first (≤ 100).
+ *   <li>{@code GET /api/v1/customers/{userId}/orders} → 200 {@code {items:[OrderJson]}}, newest first (≤ 100),
+ *       from the orders read model (one query; statuses follow the order events within about a second).
  * </ul>
  */
 public final class OrderRoutes {
 
   private static final String SOURCE = "order-api";
   public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+  public static final String CLIENT_ID = "X-Client-Id";
+  private static final java.util.regex.Pattern CLIENT = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
   private final OrderClient orders;
   private final Unmarshaller<HttpEntity, PlaceOrderJson> placeBody;
@@ -99,9 +106,14 @@ public final class OrderRoutes {
         throw ProblemException.badRequest(
             "the " + IDEMPOTENCY_KEY + " header is required (1 to " + OrderClient.MAX_KEY_LENGTH + " characters)");
       }
-      return Directives.entity(placeBody, body -> HttpEdge.correlationId(correlationId -> {
+      return Directives.optionalHeaderValueByName(CLIENT_ID, client -> {
+        if (client.isPresent() && !CLIENT.matcher(client.get()).matches()) {
+          throw ProblemException.badRequest("the " + CLIENT_ID + " header must be 1 to 64 of [A-Za-z0-9._-]");
+        }
+        String caller = client.map(c -> "api:" + c).orElse("api");
+        return Directives.entity(placeBody, body -> HttpEdge.correlationId(correlationId -> {
         PlaceOrder request = toRequest(body);
-        return Directives.onSuccess(orders.place(key.get(), request, MessageMeta.root(SOURCE, correlationId)), p -> {
+        return Directives.onSuccess(orders.place(caller, key.get(), request, MessageMeta.root(SOURCE, correlationId)), p -> {
           if (p instanceof Placement.Accepted a) {
             return Directives.complete(StatusCodes.ACCEPTED, new PlacedJson(a.orderId(), a.status().code()), json);
           }
@@ -112,6 +124,7 @@ public final class OrderRoutes {
           throw ProblemException.badRequest(((Placement.Invalid) p).detail());
         });
       }));
+      });
     });
   }
 

@@ -72,6 +72,8 @@ public final class Customer
   static final int RECENT_ACTIVITY = 50;
   static final int RECENT_SIGNALS = 20;
   static final int RECENT_ORDERED = 50;
+  /** How many activity ids (deduplication of RecordActivity with an id) the state remembers. */
+  static final int RECENT_ACTIVITY_IDS = 200;
   private static final int SNAPSHOT_EVERY = 100;
 
   // ---------------------------------------------------------------- state
@@ -82,6 +84,8 @@ public final class Customer
    * @param recentProductViews newest first, distinct
    * @param recentSearches newest first, distinct
    * @param orderedProductIds newest first, distinct
+   * @param recentActivityIds ids of the latest activities recorded with one, oldest first (bounded by
+   *     {@value #RECENT_ACTIVITY_IDS}; empty in snapshots stored before it existed)
    */
   public record State(
       Status status,
@@ -92,10 +96,14 @@ public final class Customer
       List<String> recentSearches,
       List<String> orderedProductIds,
       Instant createdAt,
-      Instant updatedAt)
+      Instant updatedAt,
+      List<String> recentActivityIds)
       implements CborSerializable {
 
+    /** Null-safe for fields added later: a snapshot stored before a field existed reads it as empty. */
     public State {
+      status = status == null ? Status.UNKNOWN : status;
+      recentActivityIds = recentActivityIds == null ? List.of() : List.copyOf(recentActivityIds);
       activities = activities == null ? List.of() : List.copyOf(activities);
       recentProductViews = recentProductViews == null ? List.of() : List.copyOf(recentProductViews);
       recentSearches = recentSearches == null ? List.of() : List.copyOf(recentSearches);
@@ -103,16 +111,16 @@ public final class Customer
     }
 
     static State unknown() {
-      return new State(Status.UNKNOWN, null, false, List.of(), List.of(), List.of(), List.of(), null, null);
+      return new State(Status.UNKNOWN, null, false, List.of(), List.of(), List.of(), List.of(), null, null, List.of());
     }
 
     /** Nothing personal: no profile, no activity, no signals, no dates but the erasure's. */
     static State erased(Instant at) {
-      return new State(Status.ERASED, null, false, List.of(), List.of(), List.of(), List.of(), null, at);
+      return new State(Status.ERASED, null, false, List.of(), List.of(), List.of(), List.of(), null, at, List.of());
     }
 
     static State registered(CustomerProfile profile, Instant at) {
-      return new State(Status.ACTIVE, profile, false, List.of(), List.of(), List.of(), List.of(), at, at);
+      return new State(Status.ACTIVE, profile, false, List.of(), List.of(), List.of(), List.of(), at, at, List.of());
     }
 
     public boolean active() {
@@ -120,14 +128,20 @@ public final class Customer
     }
 
     State withProfile(CustomerProfile p, Instant at) {
-      return new State(status, p, blocked, activities, recentProductViews, recentSearches, orderedProductIds, createdAt, at);
+      return new State(status, p, blocked, activities, recentProductViews, recentSearches, orderedProductIds, createdAt, at,
+          recentActivityIds);
     }
 
     State withBlocked(boolean b, Instant at) {
-      return new State(status, profile, b, activities, recentProductViews, recentSearches, orderedProductIds, createdAt, at);
+      return new State(status, profile, b, activities, recentProductViews, recentSearches, orderedProductIds, createdAt, at,
+          recentActivityIds);
     }
 
-    State record(Activity a, Instant at) {
+    boolean recorded(String activityId) {
+      return activityId != null && recentActivityIds.contains(activityId);
+    }
+
+    State record(Activity a, String activityId, Instant at) {
       List<Activity> nextActivities = bounded(activities, a, RECENT_ACTIVITY);
       List<String> views = recentProductViews;
       List<String> searches = recentSearches;
@@ -139,7 +153,8 @@ public final class Customer
         case Activity.ORDER_PLACED -> ordered = newestFirst(ordered, CustomerRules.productIds(a.data()), RECENT_ORDERED);
         default -> { }
       }
-      return new State(status, profile, blocked, nextActivities, views, searches, ordered, createdAt, at);
+      List<String> ids = activityId == null ? recentActivityIds : bounded(recentActivityIds, activityId, RECENT_ACTIVITY_IDS);
+      return new State(status, profile, blocked, nextActivities, views, searches, ordered, createdAt, at, ids);
     }
 
     private static <T> List<T> bounded(List<T> list, T added, int max) {
@@ -254,8 +269,10 @@ public final class Customer
     } catch (CustomerRules.Invalid e) {
       return Effect().reply(cmd.replyTo(), StatusReply.error(e.getMessage()));
     }
+    if (state.recorded(cmd.activityId())) return Effect().reply(cmd.replyTo(), result(Outcome.UNCHANGED, state));
     MessageMeta meta = meta(cmd.meta());
-    ActivityRecorded recorded = new ActivityRecorded(userId, a.type(), a.data(), a.timestamp(), a.source(), meta);
+    ActivityRecorded recorded =
+        new ActivityRecorded(userId, a.type(), a.data(), a.timestamp(), a.source(), meta, cmd.activityId());
     if (!state.active()) {
       // like the seeds: a user we hear of first through activity gets the default profile
       return Effect().persist(List.of(new CustomerRegistered(userId, CustomerProfile.defaults(), meta), recorded))
@@ -283,7 +300,7 @@ public final class Customer
         .onEvent(CustomerRegistered.class, (s, e) -> State.registered(e.profile(), e.meta().timestamp()))
         .onEvent(ProfileUpdated.class, (s, e) -> s.withProfile(e.profile(), e.meta().timestamp()))
         .onEvent(ActivityRecorded.class, (s, e) ->
-            s.record(new Activity(e.activityType(), e.data(), e.timestamp(), e.source()), e.meta().timestamp()))
+            s.record(new Activity(e.activityType(), e.data(), e.timestamp(), e.source()), e.activityId(), e.meta().timestamp()))
         .onEvent(CustomerBlocked.class, (s, e) -> s.withBlocked(true, e.meta().timestamp()))
         .onEvent(CustomerUnblocked.class, (s, e) -> s.withBlocked(false, e.meta().timestamp()))
         .onEvent(CustomerErased.class, (s, e) -> State.erased(e.erasedAt()))

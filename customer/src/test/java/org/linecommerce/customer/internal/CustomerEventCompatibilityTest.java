@@ -49,9 +49,9 @@ class CustomerEventCompatibilityTest {
     facts.put("erased", new CustomerEvent.CustomerErased("U1", Instant.parse("2026-11-23T01:00:00Z"), META));
     facts.put("state", new Customer.State(CustomerView.Status.ACTIVE, PROFILE, true, List.of(ACTIVITY),
         List.of("matcha-powder-1"), List.of("green tea"), List.of("matcha-powder-1", "sencha-1"),
-        Instant.parse("2026-11-22T00:00:00Z"), Instant.parse("2026-11-23T00:00:01Z")));
+        Instant.parse("2026-11-22T00:00:00Z"), Instant.parse("2026-11-23T00:00:01Z"), List.of()));
     facts.put("state-erased", new Customer.State(CustomerView.Status.ERASED, null, false, List.of(), List.of(),
-        List.of(), List.of(), null, Instant.parse("2026-11-23T01:00:00Z")));
+        List.of(), List.of(), null, Instant.parse("2026-11-23T01:00:00Z"), List.of()));
     return facts;
   }
 

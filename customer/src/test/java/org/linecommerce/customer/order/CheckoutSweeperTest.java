@@ -40,7 +40,7 @@ class CheckoutSweeperTest {
       String json = Json.mapper(node.system())
           .writeValueAsString(new PlaceOrder("Usweep", List.of(new OrderLine("fountain-pen-1", 1))));
       new OrderRequests(node.system()).accept(new OrderRequests.Accepted(
-          "k-sweep-1", "not-checked-here", json, orderId, "Usweep", Instant.now())).toCompletableFuture().get();
+          "api", "k-sweep-1", "not-checked-here", json, orderId, "Usweep", Instant.now())).toCompletableFuture().get();
 
       JsonNode order = Awaitility.await("order created by the swept checkout").atMost(Duration.ofSeconds(20))
           .ignoreExceptions()

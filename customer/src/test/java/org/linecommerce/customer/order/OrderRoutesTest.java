@@ -194,7 +194,9 @@ class OrderRoutesTest {
     assertThat(later.statusCode()).isEqualTo(202);
     assertThat(json(later).path("orderId").asText()).isEqualTo(orderId);
 
-    problem(placeOrder(node, "idem-1", "U-idem", "idem-tea", "3"), 409, orderId);
+    HttpResponse<String> conflict = placeOrder(node, "idem-1", "U-idem", "idem-tea", "3");
+    problem(conflict, 409, "already used with a different request");
+    assertThat(conflict.body()).doesNotContain(orderId);
 
     awaitStatus(orderId, "pending");
     await().atMost(Duration.ofSeconds(20)).until(() -> order(node, orderId).hasNonNull("expiresAt"));

@@ -16,14 +16,11 @@ import org.linecommerce.catalog.api.CatalogClient;
 import org.linecommerce.catalog.api.ProductData;
 import org.linecommerce.catalog.api.ProductSummary;
 import org.linecommerce.catalog.api.Reservation;
-import org.linecommerce.customer.api.Activity;
-import org.linecommerce.customer.api.CustomerClient;
 import org.linecommerce.customer.api.OrderCommand;
 import org.linecommerce.customer.api.OrderLine;
 import org.linecommerce.customer.api.OrderView;
 import org.linecommerce.customer.api.PricedLine;
 import org.linecommerce.runtime.MessageMeta;
-import org.linecommerce.runtime.http.Json;
 import org.linecommerce.runtime.resilience.AskResult;
 import org.linecommerce.runtime.saga.CompensationContext;
 import org.linecommerce.runtime.saga.RetryPolicy;
@@ -243,35 +240,8 @@ public final class CheckoutSaga {
       Instant expiresAt = closesBefore(reserved.holdUntil(), ctx);
       return order.<OrderView>askWithStatus(
               r -> new OrderCommand.Create(in.userId(), lines, sum, cur, expiresAt, meta, r), ctx.timeout())
-          .thenApply(v -> {
-            recordOrderPlaced(ctx, lines);
-            return new Created(v.expiresAt());
-          });
+          .thenApply(v -> new Created(v.expiresAt()));
     });
-  }
-
-  /**
-   * Tells the customer's profile (activity {@code order_placed} with the product ids, which feeds
-   * recommendations). Best effort and not awaited: the order stands whether or not the customer
-   * domain answers, and a repeat after a crash only repeats the same product ids in the signals.
-   */
-  private static void recordOrderPlaced(StepContext<Checkout> ctx, List<PricedLine> lines) {
-    Checkout in = ctx.input();
-    com.fasterxml.jackson.databind.node.ObjectNode data = Json.mapper(ctx.system()).createObjectNode();
-    data.put("orderId", in.orderId());
-    lines.forEach(l -> data.withArray("productIds").add(l.productId()));
-    try {
-      new CustomerClient(ctx.system())
-          .recordActivity(in.userId(), Activity.ORDER_PLACED, data.toString(), Instant.now(), "checkout", meta(ctx.meta()))
-          .whenComplete((result, error) -> {
-            if (error != null || !result.isOk()) {
-              ctx.system().log().warn("order {}: order_placed activity not recorded for {}: {}",
-                  in.orderId(), in.userId(), error != null ? error.getMessage() : result);
-            }
-          });
-    } catch (RuntimeException e) {
-      ctx.system().log().warn("order {}: order_placed activity not recorded: {}", in.orderId(), e.getMessage());
-    }
   }
 
   /**

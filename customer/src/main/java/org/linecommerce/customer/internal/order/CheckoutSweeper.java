@@ -12,7 +12,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.typed.ClusterSingleton;
 import org.apache.pekko.cluster.typed.ClusterSingletonSettings;
 import org.apache.pekko.cluster.typed.SingletonActor;
-import org.linecommerce.customer.api.OrderClient;
+import org.linecommerce.customer.api.PlaceOrder;
 
 /**
  * Nothing accepted is lost: {@code POST /api/v1/orders} stores the request, then starts its
@@ -20,6 +20,10 @@ import org.linecommerce.customer.api.OrderClient;
  * cluster singleton (on the {@code customer} role) looks every {@code linecommerce.orders.sweeper.interval}
  * for requests older than {@code grace} whose saga is not known to have started, and starts them
  * (starting is idempotent per order, so a request whose start was merely not yet marked is harmless).
+ *
+ * <p>A stored request it cannot read (a corrupt row, a format this version does not know) is logged,
+ * marked {@code unreadable} with the reason, and skipped from then on, so it never holds up the
+ * requests behind it; an operator finds it with {@code SELECT * FROM order_requests WHERE unreadable IS NOT NULL}.
  */
 public final class CheckoutSweeper {
 
@@ -48,7 +52,7 @@ public final class CheckoutSweeper {
     Duration interval = c.getDuration("interval");
     Duration grace = c.getDuration("grace");
     OrderRequests requests = new OrderRequests(system);
-    OrderClient orders = new OrderClient(system);
+    OrderDesk orders = new OrderDesk(system);
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(Tick.INSTANCE, interval);
       Behavior<Message>[] idle = new Behavior[1];
@@ -72,18 +76,26 @@ public final class CheckoutSweeper {
 
   /** Starts, one after the other, the checkouts of unstarted requests older than {@code grace}. */
   private static CompletionStage<Void> sweep(
-      org.slf4j.Logger log, OrderRequests requests, OrderClient orders, Duration grace) {
+      org.slf4j.Logger log, OrderRequests requests, OrderDesk orders, Duration grace) {
     return requests.unstarted(Instant.now().minus(grace), BATCH).thenCompose(rows -> {
       CompletionStage<Void> chain = CompletableFuture.completedFuture(null);
       for (OrderRequests.Accepted row : rows) {
         chain = chain.thenCompose(x -> {
+          PlaceOrder stored;
+          try {
+            stored = orders.readRequest(row.requestJson());
+          } catch (RuntimeException e) {
+            log.error("Order {}: stored request (accepted at {}) cannot be read, marked unreadable and skipped: {}",
+                row.orderId(), row.createdAt(), e.getMessage());
+            return requests.markUnreadable(row.orderId(), e.getMessage()).handle((marked, error) -> null);
+          }
           log.warn("Order {} was accepted at {} but its checkout never started; starting it now",
               row.orderId(), row.createdAt());
-          return orders.resume(row.orderId(), row.requestJson())
-              .handle((summary, error) -> {
-                if (error != null) {
+          return orders.resume(row.orderId(), stored)
+              .handle((started, error) -> {
+                if (error != null || !started) {
                   log.warn("Order {}: checkout still not started ({}); next sweep tries again",
-                      row.orderId(), error.getMessage());
+                      row.orderId(), error != null ? error.getMessage() : "no answer within the budget");
                 }
                 return null;
               });

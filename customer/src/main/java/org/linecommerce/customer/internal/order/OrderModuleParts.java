@@ -6,11 +6,14 @@ import org.linecommerce.catalog.api.CatalogClient;
 import org.linecommerce.customer.api.OrderClient;
 import org.linecommerce.customer.http.OrderRoutes;
 import org.linecommerce.runtime.saga.Sagas;
+import org.linecommerce.runtime.subscription.SubscriptionRegistry;
 
 /**
  * Wires orders into a node; {@code CustomerModule} calls {@link #init} from its {@code init} (every
  * node: Order sharding, a proxy where the {@code customer} role is absent, and the checkout saga
- * definition, which every node must know, and the checkout sweeper singleton) and serves
+ * definition, which every node must know, the checkout sweeper singleton, the
+ * {@link CustomerOrdersProjection} read model and the {@link OrderActivityProjection} reaction, and
+ * registers the node's {@link OrderClient}) and serves
  * {@link #routes} with its own.
  */
 public final class OrderModuleParts {
@@ -29,9 +32,13 @@ public final class OrderModuleParts {
       sagas.register(CheckoutSaga.definition(new CatalogClient(system), hooks));
     }
     CheckoutSweeper.init(system);
+    SubscriptionRegistry subscriptions = SubscriptionRegistry.get(system);
+    if (subscriptions.lookup(CustomerOrdersProjection.NAME).isEmpty()) CustomerOrdersProjection.start(system);
+    if (subscriptions.lookup(OrderActivityProjection.NAME).isEmpty()) OrderActivityProjection.start(system);
+    OrderClient.register(system, new OrderDesk(system));
   }
 
   public static Route routes(ActorSystem<?> system) {
-    return new OrderRoutes(system, new OrderClient(system)).route();
+    return new OrderRoutes(system, OrderClient.get(system)).route();
   }
 }

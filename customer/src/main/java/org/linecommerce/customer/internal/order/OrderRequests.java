@@ -14,17 +14,21 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.linecommerce.runtime.persistence.Database;
 
 /**
- * The {@code order_requests} table (migration {@code V20__orders.sql}): one row per accepted
- * {@code Idempotency-Key}, holding the request's hash and body and the order id it was given. The
- * primary key makes acceptance concurrency-safe: of two requests with one key, one insert wins and
- * the other reads the winner's row. The same rows, indexed by user, are the read model of a
- * customer's orders (no projection needed: a row exists from the moment the order is accepted).
+ * The {@code order_requests} table (migrations {@code V20}–{@code V22}): one row per accepted
+ * request, keyed by (caller, user, {@code Idempotency-Key}), holding the request's hash and body
+ * (JSON) and the order id it was given. The primary key makes acceptance concurrency-safe: of two
+ * requests with one key, one insert wins and the other reads the winner's row.
  */
 public final class OrderRequests {
 
   /** An accepted request. */
-  public record Accepted(String idempotencyKey, String requestHash, String requestJson, String orderId,
+  public record Accepted(String caller, String idempotencyKey, String requestHash, String requestJson, String orderId,
       String userId, Instant createdAt) {}
+
+  /** A row of a user's order list: the accepted request and, once projected, the order's view as JSON. */
+  public record Listed(Accepted request, String viewJson) {}
+
+  private static final int MAX_REASON = 4000;
 
   private final Database db;
 
@@ -32,23 +36,24 @@ public final class OrderRequests {
     this.db = Database.get(system);
   }
 
-  /** Inserts {@code candidate} unless its key is taken; completes with the row that holds the key. */
+  /** Inserts {@code candidate} unless its (caller, user, key) is taken; completes with the row that holds it. */
   public CompletionStage<Accepted> accept(Accepted candidate) {
     return db.withConnection(c -> {
       try (PreparedStatement insert = c.prepareStatement(
-          "INSERT INTO order_requests (idempotency_key, request_hash, request_json, order_id, user_id, created_at)"
-              + " VALUES (?, ?, ?, ?, ?, ?)")) {
-        insert.setString(1, candidate.idempotencyKey());
-        insert.setString(2, candidate.requestHash());
-        insert.setString(3, candidate.requestJson());
-        insert.setString(4, candidate.orderId());
-        insert.setString(5, candidate.userId());
-        insert.setTimestamp(6, Timestamp.from(candidate.createdAt()));
+          "INSERT INTO order_requests (caller, idempotency_key, request_hash, request_json, order_id, user_id, created_at)"
+              + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+        insert.setString(1, candidate.caller());
+        insert.setString(2, candidate.idempotencyKey());
+        insert.setString(3, candidate.requestHash());
+        insert.setString(4, candidate.requestJson());
+        insert.setString(5, candidate.orderId());
+        insert.setString(6, candidate.userId());
+        insert.setTimestamp(7, Timestamp.from(candidate.createdAt()));
         insert.executeUpdate();
         return candidate;
       } catch (SQLException e) {
         if (!"23505".equals(e.getSQLState())) throw e;
-        return byKey(c, candidate.idempotencyKey())
+        return byKey(c, candidate.caller(), candidate.userId(), candidate.idempotencyKey())
             .orElseThrow(() -> new SQLException("idempotency key vanished after a duplicate insert", e));
       }
     });
@@ -56,8 +61,10 @@ public final class OrderRequests {
 
   public CompletionStage<Optional<Accepted>> byOrderId(String orderId) {
     return db.withConnection(c -> {
-      List<Accepted> rows = query(c, "SELECT * FROM order_requests WHERE order_id = ?", orderId, 1);
-      return rows.stream().findFirst();
+      try (PreparedStatement q = c.prepareStatement("SELECT * FROM order_requests WHERE order_id = ?")) {
+        q.setString(1, orderId);
+        return rows(q, 1).stream().findFirst();
+      }
     });
   }
 
@@ -71,46 +78,75 @@ public final class OrderRequests {
     });
   }
 
-  /** Accepted requests whose saga is not known to have started, accepted before {@code before}, oldest first. */
+  /** Notes that the stored request of {@code orderId} cannot be read ({@code why}); the sweeper skips it from now on. */
+  public CompletionStage<Boolean> markUnreadable(String orderId, String why) {
+    String reason = why == null ? "unreadable" : why.length() <= MAX_REASON ? why : why.substring(0, MAX_REASON);
+    return db.withConnection(c -> {
+      try (PreparedStatement u = c.prepareStatement("UPDATE order_requests SET unreadable = ? WHERE order_id = ?")) {
+        u.setString(1, reason);
+        u.setString(2, orderId);
+        return u.executeUpdate() == 1;
+      }
+    });
+  }
+
+  /**
+   * Accepted requests whose saga is not known to have started and that are not marked unreadable,
+   * accepted before {@code before}, oldest first.
+   */
   public CompletionStage<List<Accepted>> unstarted(Instant before, int limit) {
     return db.withConnection(c -> {
       try (PreparedStatement q = c.prepareStatement(
-          "SELECT * FROM order_requests WHERE saga_started = FALSE AND created_at < ? ORDER BY created_at")) {
+          "SELECT * FROM order_requests WHERE saga_started = FALSE AND unreadable IS NULL AND created_at < ?"
+              + " ORDER BY created_at")) {
         q.setTimestamp(1, Timestamp.from(before));
+        return rows(q, limit);
+      }
+    });
+  }
+
+  /**
+   * The user's orders, newest accepted first, at most {@code limit}, each with the order's view
+   * from the {@code customer_orders} read model (null until the projection has seen the order).
+   * One indexed query.
+   */
+  public CompletionStage<List<Listed>> listForUser(String userId, int limit) {
+    return db.withConnection(c -> {
+      try (PreparedStatement q = c.prepareStatement(
+          "SELECT r.*, v.view_json FROM order_requests r LEFT JOIN customer_orders v ON v.order_id = r.order_id"
+              + " WHERE r.user_id = ? ORDER BY r.created_at DESC, r.order_id DESC")) {
+        q.setString(1, userId);
         q.setMaxRows(limit);
         try (ResultSet rs = q.executeQuery()) {
-          List<Accepted> rows = new ArrayList<>();
-          while (rs.next()) rows.add(row(rs));
+          List<Listed> rows = new ArrayList<>();
+          while (rs.next()) rows.add(new Listed(row(rs), rs.getString("view_json")));
           return rows;
         }
       }
     });
   }
 
-  /** The user's orders, newest first, at most {@code limit}. */
-  public CompletionStage<List<Accepted>> byUser(String userId, int limit) {
-    return db.withConnection(c -> query(c,
-        "SELECT * FROM order_requests WHERE user_id = ? ORDER BY created_at DESC, order_id DESC", userId, limit));
+  private static Optional<Accepted> byKey(Connection c, String caller, String userId, String key) throws SQLException {
+    try (PreparedStatement q = c.prepareStatement(
+        "SELECT * FROM order_requests WHERE caller = ? AND user_id = ? AND idempotency_key = ?")) {
+      q.setString(1, caller);
+      q.setString(2, userId);
+      q.setString(3, key);
+      return rows(q, 1).stream().findFirst();
+    }
   }
 
-  private static Optional<Accepted> byKey(Connection c, String key) throws SQLException {
-    return query(c, "SELECT * FROM order_requests WHERE idempotency_key = ?", key, 1).stream().findFirst();
-  }
-
-  private static List<Accepted> query(Connection c, String sql, String arg, int limit) throws SQLException {
-    try (PreparedStatement q = c.prepareStatement(sql)) {
-      q.setString(1, arg);
-      q.setMaxRows(limit);
-      try (ResultSet rs = q.executeQuery()) {
-        List<Accepted> rows = new ArrayList<>();
-        while (rs.next()) rows.add(row(rs));
-        return rows;
-      }
+  private static List<Accepted> rows(PreparedStatement q, int limit) throws SQLException {
+    q.setMaxRows(limit);
+    try (ResultSet rs = q.executeQuery()) {
+      List<Accepted> rows = new ArrayList<>();
+      while (rs.next()) rows.add(row(rs));
+      return rows;
     }
   }
 
   private static Accepted row(ResultSet rs) throws SQLException {
-    return new Accepted(rs.getString("idempotency_key"), rs.getString("request_hash"),
+    return new Accepted(rs.getString("caller"), rs.getString("idempotency_key"), rs.getString("request_hash"),
         rs.getString("request_json"), rs.getString("order_id"), rs.getString("user_id"),
         rs.getTimestamp("created_at").toInstant());
   }
