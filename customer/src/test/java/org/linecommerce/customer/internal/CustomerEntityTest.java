@@ -245,4 +245,27 @@ class CustomerEntityTest {
     assertThat(recorded.data()).isEqualTo("{}");
     assertThat(recorded.source()).isEqualTo("api");
   }
+
+  @Test
+  void anActivityWithAnIdIsRecordedOnceHoweverOftenItIsSent() {
+    var first = kit.<StatusReply<UpdateResult>>runCommand(r ->
+        new CustomerCommand.RecordActivity("order_placed", "{\"orderId\":\"o-1\",\"productIds\":[\"tea-1\"]}", null,
+            "orders", "event-m-1", null, r));
+    assertThat(first.reply().isSuccess()).isTrue();
+    assertThat(first.events()).hasSize(2); // registered with the default profile, then the activity
+    var again = kit.<StatusReply<UpdateResult>>runCommand(r ->
+        new CustomerCommand.RecordActivity("order_placed", "{\"orderId\":\"o-1\",\"productIds\":[\"tea-1\"]}", null,
+            "orders", "event-m-1", null, r));
+    assertThat(again.reply().getValue().outcome()).isEqualTo(Outcome.UNCHANGED);
+    assertThat(again.hasNoEvents()).isTrue();
+    var other = kit.<StatusReply<UpdateResult>>runCommand(r ->
+        new CustomerCommand.RecordActivity("order_placed", "{\"orderId\":\"o-2\"}", null, "orders", "event-m-2", null, r));
+    assertThat(other.events()).hasSize(1);
+    kit.restart(); // the ids survive recovery
+    var afterRestart = kit.<StatusReply<UpdateResult>>runCommand(r ->
+        new CustomerCommand.RecordActivity("order_placed", "{\"orderId\":\"o-1\"}", null, "orders", "event-m-1", null, r));
+    assertThat(afterRestart.hasNoEvents()).isTrue();
+    assertThat(get().recentActivity()).hasSize(2);
+    assertThat(signals().orderedProductIds()).containsExactly("tea-1");
+  }
 }

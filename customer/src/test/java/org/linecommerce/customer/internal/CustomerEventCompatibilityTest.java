@@ -1,5 +1,7 @@
 package org.linecommerce.customer.internal;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,5 +63,23 @@ class CustomerEventCompatibilityTest {
     CompatFixture.writeIfAsked(serialization, "customer-events-v1.properties",
         "Customer events and state snapshots as version 1 serialized them (CBOR, base64).", v1());
     CompatFixture.assertReadsAs(serialization, "/compat/customer-events-v1.properties", v1());
+  }
+
+  /** A snapshot written before a field existed (here: only the status and the profile) reads with empty collections. */
+  @Test
+  void aSnapshotWithoutLaterFieldsReadsWithEmptyCollections() throws Exception {
+    Serialization serialization = SerializationExtension.get(testKit.system());
+    var cbor = new com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper();
+    byte[] old = cbor.writeValueAsBytes(Map.of("profile", Map.of("displayName", "Somchai", "language", "th")));
+    int id = serialization.findSerializerFor(v1().get("state")).identifier();
+    Customer.State read = (Customer.State) serialization.deserialize(old, id, Customer.State.class.getName()).get();
+    assertThat(read.status()).isEqualTo(CustomerView.Status.UNKNOWN);
+    assertThat(read.activities()).isEmpty();
+    assertThat(read.recentProductViews()).isEmpty();
+    assertThat(read.recentSearches()).isEmpty();
+    assertThat(read.orderedProductIds()).isEmpty();
+    assertThat(read.recentActivityIds()).isEmpty();
+    assertThat(read.profile().preferences()).isEmpty();
+    assertThat(read.profile().interests()).isEmpty();
   }
 }

@@ -59,4 +59,38 @@ class CheckoutSweeperTest {
       }
     }
   }
+
+  @Test
+  void anUnreadableStoredRequestIsMarkedAndSkippedAndTheRequestsBehindItAreStillStarted() throws Exception {
+    try (TestDatabase db = TestDatabase.h2();
+        InProcessCluster cluster = InProcessCluster.start(1, db, List.of(new CatalogModule(), new CustomerModule()),
+            ConfigFactory.parseString("linecommerce.orders.sweeper { interval = 300ms, grace = 0s }"))) {
+      Node node = cluster.node(0);
+      Awaitility.await("catalog seeded").atMost(Duration.ofSeconds(30)).ignoreExceptions()
+          .until(() -> OrderTesting.api(node, "GET", "/api/v1/products/fountain-pen-1", null, null).statusCode() == 200);
+
+      // a corrupt row accepted first (the sweeper takes the oldest first), then a good one
+      String corruptId = UUID.randomUUID().toString();
+      String goodId = UUID.randomUUID().toString();
+      OrderRequests requests = new OrderRequests(node.system());
+      requests.accept(new OrderRequests.Accepted("api", "k-corrupt", "x", "{\"userId\":\"Ucorrupt\",\"items\":[{",
+          corruptId, "Ucorrupt", Instant.now().minusSeconds(60))).toCompletableFuture().get();
+      String json = Json.mapper(node.system())
+          .writeValueAsString(new PlaceOrder("Ugood", List.of(new OrderLine("fountain-pen-1", 1))));
+      requests.accept(new OrderRequests.Accepted("api", "k-good", "y", json, goodId, "Ugood", Instant.now().minusSeconds(30)))
+          .toCompletableFuture().get();
+
+      Awaitility.await("the good request is checked out").atMost(Duration.ofSeconds(20)).ignoreExceptions()
+          .until(() -> OrderTesting.order(node, goodId), o -> o.hasNonNull("expiresAt"));
+      try (Connection c = db.connect();
+          PreparedStatement q = c.prepareStatement("SELECT saga_started, unreadable FROM order_requests WHERE order_id = ?")) {
+        q.setString(1, corruptId);
+        Awaitility.await("the corrupt request is marked").atMost(Duration.ofSeconds(5)).until(() -> {
+          try (ResultSet rs = q.executeQuery()) {
+            return rs.next() && rs.getString("unreadable") != null && !rs.getBoolean("saga_started");
+          }
+        });
+      }
+    }
+  }
 }

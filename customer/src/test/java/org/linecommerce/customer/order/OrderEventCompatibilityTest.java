@@ -110,4 +110,25 @@ class OrderEventCompatibilityTest {
   static String sha256(String s) throws Exception {
     return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
   }
+
+  /** A snapshot or event written before a field existed reads with empty collections, never null. */
+  @Test
+  void aSnapshotOrEventWithoutLaterFieldsReadsWithEmptyCollections() throws Exception {
+    Serialization serialization = SerializationExtension.get(testKit.system());
+    var cbor = new com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper();
+    int id = serialization.findSerializerFor(v1().get("state")).identifier();
+    Order.State state = (Order.State) serialization.deserialize(
+        cbor.writeValueAsBytes(Map.of("userId", "U1", "status", "pending")), id, Order.State.class.getName()).get();
+    assertThat(state.status()).isEqualTo(OrderStatus.PENDING);
+    assertThat(state.items()).isEmpty();
+    assertThat(state.timeline()).isEmpty();
+    assertThat(state.failureReasons()).isEmpty();
+    OrderEvent.OrderFailed failed = (OrderEvent.OrderFailed) serialization.deserialize(
+        cbor.writeValueAsBytes(Map.of("orderId", "o-1", "userId", "U1")), id, OrderEvent.OrderFailed.class.getName()).get();
+    assertThat(failed.items()).isEmpty();
+    assertThat(failed.reasons()).isEmpty();
+    OrderEvent.OrderCreated created = (OrderEvent.OrderCreated) serialization.deserialize(
+        cbor.writeValueAsBytes(Map.of("orderId", "o-1", "userId", "U1")), id, OrderEvent.OrderCreated.class.getName()).get();
+    assertThat(created.items()).isEmpty();
+  }
 }

@@ -181,9 +181,11 @@ class OrderRoutesTest {
   void theSameIdempotencyKeyGetsTheFirstOrderAndAnotherBodyIsAConflict() {
     ok(OrderTesting.await(catalog.upsert(OrderTesting.product("idem-tea", 10, "10"))));
     List<CompletableFuture<HttpResponse<String>>> racing = new ArrayList<>();
+    java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(4);
     for (int i = 0; i < 4; i++) {
-      racing.add(CompletableFuture.supplyAsync(() -> placeOrder(node, "idem-1", "U-idem", "idem-tea", "2")));
+      racing.add(CompletableFuture.supplyAsync(() -> placeOrder(node, "idem-1", "U-idem", "idem-tea", "2"), clients));
     }
+    clients.shutdown();
     List<String> ids = racing.stream().map(CompletableFuture::join).map(r -> {
       assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
       return json(r).path("orderId").asText();
@@ -230,5 +232,59 @@ class OrderRoutesTest {
     assertThat(api(node, "POST", "/api/v1/orders/" + orderId + "/cancel", null, null).statusCode()).isEqualTo(200);
     problem(api(node, "POST", "/api/v1/orders/" + orderId + "/confirm", null, null), 409,
         "is cancelled and can no longer be confirmed");
+  }
+
+  private static HttpResponse<String> placeAs(String clientId, String key, String userId, String productId, int quantity) {
+    java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create("http://127.0.0.1:" + node.httpPort() + "/api/v1/orders"))
+        .timeout(Duration.ofSeconds(30))
+        .header("Content-Type", "application/json")
+        .header("Authorization", OrderTesting.API_TOKEN)
+        .header("Idempotency-Key", key)
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"userId\":\"" + userId
+            + "\",\"items\":[{\"productId\":\"" + productId + "\",\"quantity\":" + quantity + "}]}"));
+    if (clientId != null) request.header("X-Client-Id", clientId);
+    try {
+      return OrderTesting.HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  void theSameIdempotencyKeyOfAnotherUserOrAnotherClientIsAnotherOrder() {
+    ok(OrderTesting.await(catalog.upsert(OrderTesting.product("scope-tea", 20, "10"))));
+    HttpResponse<String> alice = placeAs(null, "shared-key", "U-alice", "scope-tea", 1);
+    HttpResponse<String> bob = placeAs(null, "shared-key", "U-bob", "scope-tea", 2);
+    HttpResponse<String> aliceViaShop = placeAs("shop-1", "shared-key", "U-alice", "scope-tea", 1);
+    HttpResponse<String> aliceViaOtherShop = placeAs("shop-2", "shared-key", "U-alice", "scope-tea", 1);
+    List<String> ids = new ArrayList<>();
+    for (HttpResponse<String> r : List.of(alice, bob, aliceViaShop, aliceViaOtherShop)) {
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+      ids.add(json(r).path("orderId").asText());
+    }
+    assertThat(ids).doesNotHaveDuplicates();
+    // within one scope the key still means one order
+    assertThat(json(placeAs("shop-1", "shared-key", "U-alice", "scope-tea", 1)).path("orderId").asText()).isEqualTo(ids.get(2));
+    assertThat(json(placeAs(null, "shared-key", "U-bob", "scope-tea", 2)).path("orderId").asText()).isEqualTo(ids.get(1));
+    HttpResponse<String> otherBody = placeAs(null, "shared-key", "U-bob", "scope-tea", 3);
+    problem(otherBody, 409, "already used with a different request");
+    ids.forEach(id -> assertThat(otherBody.body()).doesNotContain(id));
+    problem(placeAs("bad client id!", "k-x", "U-alice", "scope-tea", 1), 400, "X-Client-Id");
+  }
+
+  @Test
+  void aRepeatedRequestAnswersTheOrdersCurrentStatus() {
+    ok(OrderTesting.await(catalog.upsert(OrderTesting.product("repeat-tea", 5, "10"))));
+    HttpResponse<String> first = placeOrder(node, "repeat-1", "U-repeat", "repeat-tea", "1");
+    assertThat(json(first).path("status").asText()).isEqualTo("pending");
+    String orderId = json(first).path("orderId").asText();
+    await().atMost(Duration.ofSeconds(20)).until(() -> order(node, orderId).hasNonNull("expiresAt"));
+    assertThat(api(node, "POST", "/api/v1/orders/" + orderId + "/cancel", null, null).statusCode()).isEqualTo(200);
+
+    HttpResponse<String> repeated = placeOrder(node, "repeat-1", "U-repeat", "repeat-tea", "1");
+    assertThat(repeated.statusCode()).as(repeated.body()).isEqualTo(202);
+    assertThat(json(repeated).path("orderId").asText()).isEqualTo(orderId);
+    assertThat(json(repeated).path("status").asText()).isEqualTo("cancelled");
   }
 }
