@@ -38,13 +38,14 @@ import org.linecommerce.runtime.saga.Sagas;
  * The {@link OrderClient} of a node: the {@code order_requests} store, the checkout saga and the
  * orders read model behind one facade.
  *
- * <p><b>One retry budget per call.</b> Every ask on the call path goes through {@link ResilientAsk}
- * with the policy of {@code linecommerce.orders.api} (a short timeout per attempt, a few retries
- * with backoff, the target's circuit breaker) and nothing retries around it, so a call answers
- * within about {@code (retries + 1) × attempt-timeout} plus backoff (confirm and cancel: within
- * {@code decision-wait} plus one attempt), well below {@code pekko.http.server.request-timeout}.
- * Starting a saga is idempotent per order, so retrying it is safe; a start that does not succeed
- * within the budget answers {@link Placement.Unavailable} and the checkout sweeper starts it later.
+ * <p><b>One budget per call.</b> Every ask on the call path goes through {@link ResilientAsk} with a
+ * policy of {@code linecommerce.orders.api} (a timeout per attempt, retries with backoff for reads,
+ * the target's circuit breaker) and nothing retries around it, so placing answers within about
+ * {@code start-timeout} (plus one read for a repeat) and confirm and cancel within
+ * {@code decision-wait} plus one read, well below {@code pekko.http.server.request-timeout}. The
+ * saga start is asked once: starting is idempotent per order, a start that timed out is still
+ * queued at the saga, and a start that does not succeed within the budget answers
+ * {@link Placement.Unavailable}; the checkout sweeper starts the request later.
  */
 public final class OrderDesk implements OrderClient {
 
@@ -59,6 +60,8 @@ public final class OrderDesk implements OrderClient {
   private final AskPolicy retried;
   /** a single attempt: signals, status reads inside a budget already partly spent */
   private final AskPolicy once;
+  /** the saga start: one attempt with its own timeout */
+  private final AskPolicy start;
   private final Duration decisionWait;
 
   public OrderDesk(ActorSystem<?> system) {
@@ -70,6 +73,7 @@ public final class OrderDesk implements OrderClient {
     Config c = system.settings().config().getConfig("linecommerce.orders.api");
     this.once = asks.commandPolicy().withTimeout(c.getDuration("attempt-timeout"));
     this.retried = once.retried(c.getInt("retries"));
+    this.start = asks.commandPolicy().withTimeout(c.getDuration("start-timeout"));
     this.decisionWait = c.getDuration("decision-wait");
   }
 
@@ -139,7 +143,7 @@ public final class OrderDesk implements OrderClient {
       return CompletableFuture.failedFuture(e);
     }
     return asks.<Saga.Command, Saga.Summary>askWithStatus(sagas.entityRef(CheckoutSaga.sagaId(orderId)),
-            r -> new Saga.Start(CheckoutSaga.NAME, input, meta, r), retried)
+            r -> new Saga.Start(CheckoutSaga.NAME, input, meta, r), start)
         .thenCompose(result -> {
           if (!(result instanceof AskResult.Ok<Saga.Summary>)) {
             system.log().warn("Order {}: checkout not started within the budget ({})", orderId, result);

@@ -5,6 +5,7 @@ import org.apache.pekko.http.javadsl.server.Route;
 import org.linecommerce.catalog.api.CatalogClient;
 import org.linecommerce.customer.api.OrderClient;
 import org.linecommerce.customer.http.OrderRoutes;
+import org.linecommerce.runtime.saga.Saga;
 import org.linecommerce.runtime.saga.Sagas;
 import org.linecommerce.runtime.subscription.SubscriptionRegistry;
 
@@ -31,6 +32,7 @@ public final class OrderModuleParts {
     if (sagas.definition(CheckoutSaga.NAME).isEmpty()) {
       sagas.register(CheckoutSaga.definition(new CatalogClient(system), hooks));
     }
+    Saga.init(system); // now, not on the first order: a cold region would time out a burst of first starts
     CheckoutSweeper.init(system);
     SubscriptionRegistry subscriptions = SubscriptionRegistry.get(system);
     if (subscriptions.lookup(CustomerOrdersProjection.NAME).isEmpty()) CustomerOrdersProjection.start(system);
