@@ -212,9 +212,13 @@ public final class OrderDesk implements OrderClient {
     return requests.listForUser(userId, LIST_LIMIT).thenApply(rows -> {
       List<OrderView> views = new ArrayList<>(rows.size());
       for (OrderRequests.Listed row : rows) {
-        views.add(row.viewJson() != null
-            ? CustomerOrdersProjectionHandler.readView(mapper, row.viewJson())
-            : requested(row.request().orderId(), readRequest(row.request().requestJson()), OrderStatus.PENDING, List.of()));
+        try {
+          views.add(row.viewJson() != null
+              ? CustomerOrdersProjectionHandler.readView(mapper, row.viewJson())
+              : requested(row.request().orderId(), readRequest(row.request().requestJson()), OrderStatus.PENDING, List.of()));
+        } catch (IllegalStateException e) { // one unreadable row must not hide the customer's other orders
+          system.log().warn("Order {} left out of the list of {}: {}", row.request().orderId(), userId, e.getMessage());
+        }
       }
       return views;
     });
