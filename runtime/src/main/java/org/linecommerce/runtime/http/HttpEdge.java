@@ -39,6 +39,13 @@ import org.slf4j.LoggerFactory;
  *   <li>its correlation id ({@link CorrelationId}): accepted from {@code X-Correlation-ID} when
  *       sane, else generated; available to inner routes through {@link #correlationId}, and echoed
  *       on every response, errors included;
+ *   <li>its trace context ({@link TraceContext}): a valid W3C {@code traceparent} is kept, else a
+ *       new trace is started; inner routes put it into {@code MessageMeta} through
+ *       {@link #rootMeta};
+ *   <li>the request timeout ({@code linecommerce.http.request-timeout}, which sets Pekko's
+ *       {@code pekko.http.server.request-timeout}): a route that has not answered by then gets a
+ *       503 problem+json of type {@code request-timeout} with the correlation id, instead of
+ *       Pekko's plain-text 503;
  *   <li>problem+json for every error ({@link ProblemHandlers}, {@link Problems}): rejections and
  *       exceptions are sealed inside the correlation id, so they carry it too, and plain-text
  *       errors from Pekko or inner routes are rewritten as problem+json;
@@ -47,13 +54,6 @@ import org.slf4j.LoggerFactory;
  *       fails when the route reading it crosses it; both answer 413. Refused bodies are read to
  *       their end (within {@code max-swallow-size}) before the answer goes out, so clients
  *       reliably receive it;
- *   <li>its trace context ({@link TraceContext}): a valid W3C {@code traceparent} is kept, else a
- *       new trace is started; inner routes put it into {@code MessageMeta} through
- *       {@link #rootMeta};
- *   <li>the request timeout ({@code linecommerce.http.request-timeout}, which sets Pekko's
- *       {@code pekko.http.server.request-timeout}): a route that has not answered by then gets a
- *       503 problem+json of type {@code request-timeout} with the correlation id, instead of
- *       Pekko's plain-text 503;
  *   <li>the rate limit ({@link RateLimiter}), a token bucket per client: the client's address (an
  *       IPv6 address by its /64 network, so rotating addresses within a subscriber's block do not
  *       escape it), whatever bearer token it shows, so every API caller has its own bucket;
