@@ -10,25 +10,65 @@ import com.tngtech.archunit.lang.EvaluationResult;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Enforces the module borders on the production code of every module. */
+/**
+ * Enforces the module borders ({@link ModuleBorders}) on the production code of every module.
+ *
+ * <p>The classes are imported by package from wherever the class path holds them: {@code
+ * target/classes} folders when the reactor stops at {@code test} (or in an IDE), the modules' jars
+ * when it runs to {@code package}/{@code verify}. Jars are therefore not excluded, only test
+ * classes; and the test first checks that a known production class of every module was imported,
+ * so a rule can never pass because it saw nothing.
+ */
 class ArchitectureTest {
 
-  @Test
-  void productionCodeKeepsTheModuleBorders() {
-    JavaClasses classes = new ClassFileImporter()
+  /**
+   * One production class per module that has any. ai-conversation and bot-gateway hold only a
+   * package-info so far: add their first class here when they get one.
+   */
+  static final List<String> KNOWN_CLASSES = List.of(
+      "org.linecommerce.runtime.node.Node",
+      "org.linecommerce.catalog.CatalogModule",
+      "org.linecommerce.catalog.api.CatalogClient",
+      "org.linecommerce.catalog.internal.CatalogImport",
+      "org.linecommerce.customer.CustomerModule",
+      "org.linecommerce.customer.api.CustomerClient",
+      "org.linecommerce.customer.internal.Customer",
+      "org.linecommerce.node.Main");
+
+  static JavaClasses productionClasses() {
+    return new ClassFileImporter()
         .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
         .importPackages("org.linecommerce");
-    assertThat(classes).as("the runtime's classes are imported").isNotEmpty();
-    for (ArchRule rule : ModuleBorders.rules("org.linecommerce")) {
-      rule.check(classes);
-    }
   }
 
   @Test
-  void rulesCatchADomainReachingIntoAnotherDomainsInternals() {
-    // archfixture.customer reaches into archfixture.catalog.internal (only catalog.api is allowed),
-    // and catalog.api calls back into customer (a cycle)
+  void importsTheProductionClassesOfEveryModuleWhateverTheMavenPhase() {
+    JavaClasses classes = productionClasses();
+    for (String known : KNOWN_CLASSES) {
+      assertThat(classes.contain(known)).as("imported %s", known).isTrue();
+    }
+    assertThat(classes.stream().map(c -> c.getName()))
+        .as("no test class is imported")
+        .noneMatch(name -> name.endsWith("Test") || name.endsWith("IT"));
+  }
+
+  @Test
+  void productionCodeKeepsTheModuleBorders() {
+    JavaClasses classes = productionClasses();
+    assertThat(KNOWN_CLASSES).allMatch(classes::contain);
+    List<String> violations = ModuleBorders.rules("org.linecommerce").stream()
+        .map(rule -> rule.evaluate(classes))
+        .filter(EvaluationResult::hasViolation)
+        .map(result -> result.getFailureReport().toString())
+        .toList();
+    assertThat(violations).as("module border violations").isEmpty();
+  }
+
+  @Test
+  void everyRuleFailsOnAViolation() {
+    // the fixture breaks each kind of rule once: customer.internal reaches into catalog.internal,
+    // catalog.api calls back into customer (a cycle, and catalog may use no domain), customer.api
+    // imports customer.internal, and runtime imports a domain
     JavaClasses fixture = new ClassFileImporter().importPackages("archfixture");
     List<String> violated = ModuleBorders.rules("archfixture").stream()
         .filter(rule -> {
@@ -37,6 +77,11 @@ class ArchitectureTest {
         })
         .map(ArchRule::getDescription)
         .toList();
-    assertThat(violated).contains("customer uses catalog only through catalog.api", "no cycles between modules");
+    assertThat(violated).contains(
+        "customer uses catalog only through catalog.api",
+        "catalog does not use customer",
+        "customer.api does not use customer.internal",
+        "runtime knows no domain",
+        "no cycles between modules");
   }
 }

@@ -39,6 +39,16 @@ public record MessageMeta(
     return new MessageMeta(id, correlation, null, newTraceparent(), Instant.now(), source);
   }
 
+  /**
+   * A root message caused by an outside request: its correlation id (a new one when null or
+   * blank) and its W3C {@code traceparent} (a fresh trace when null).
+   */
+  public static MessageMeta root(String source, String correlationId, String traceparent) {
+    MessageMeta meta = root(source, correlationId);
+    return traceparent == null ? meta
+        : new MessageMeta(meta.messageId(), meta.correlationId(), null, traceparent, meta.timestamp(), source);
+  }
+
   /** A message caused by this one: same correlation and trace, this message as its cause. */
   public MessageMeta causes(String newSource) {
     return new MessageMeta(

@@ -60,8 +60,8 @@ import org.linecommerce.runtime.resilience.AskResult;
  *       ({@code customer.erased}); 404 for an unknown or already erased customer.
  * </ul>
  *
- * A customer that does not answer in time gives 503. Commands carry a {@link MessageMeta} whose
- * correlation id is the request's ({@link HttpEdge#correlationId}).
+ * A customer that does not answer in time gives 503. Commands carry a {@code MessageMeta} with the
+ * request's correlation id and W3C traceparent ({@link HttpEdge#rootMeta}).
  */
 public final class CustomerRoutes {
 
@@ -121,7 +121,7 @@ public final class CustomerRoutes {
   }
 
   private Route update(String userId) {
-    return Directives.entity(jsonBody, body -> HttpEdge.correlationId(correlationId -> {
+    return Directives.entity(jsonBody, body -> HttpEdge.rootMeta(SOURCE, meta -> {
       validUserId(userId);
       ProfileUpdate update = profileUpdate(body);
       try {
@@ -129,7 +129,7 @@ public final class CustomerRoutes {
       } catch (CustomerRules.Invalid e) {
         throw ProblemException.unprocessable(e.getMessage());
       }
-      return await(client.updateProfile(userId, update, MessageMeta.root(SOURCE, correlationId)), userId,
+      return await(client.updateProfile(userId, update, meta), userId,
           result -> Directives.complete(result.outcome() == UpdateResult.Outcome.CREATED ? StatusCodes.CREATED : StatusCodes.OK,
               json(result.customer()), customerJson),
           ProblemException::unprocessable);
@@ -137,7 +137,7 @@ public final class CustomerRoutes {
   }
 
   private Route activity(String userId) {
-    return Directives.entity(jsonBody, body -> HttpEdge.correlationId(correlationId -> {
+    return Directives.entity(jsonBody, body -> HttpEdge.rootMeta(SOURCE, meta -> {
       validUserId(userId);
       if (!body.isObject()) throw ProblemException.badRequest("the body must be a JSON object");
       String type = text(body, "type");
@@ -152,7 +152,6 @@ public final class CustomerRoutes {
       } catch (CustomerRules.Invalid e) {
         throw ProblemException.unprocessable(e.getMessage());
       }
-      MessageMeta meta = MessageMeta.root(SOURCE, correlationId);
       return await(client.recordActivity(userId, activity.type(), activity.data(), activity.timestamp(), activity.source(), meta),
           userId,
           result -> Directives.complete(StatusCodes.ACCEPTED,
@@ -163,8 +162,8 @@ public final class CustomerRoutes {
 
   private Route erase(String userId) {
     if (CustomerRules.userIdViolation(userId).isPresent()) throw notFound(userId);
-    return HttpEdge.correlationId(correlationId ->
-        await(client.erase(userId, MessageMeta.root(SOURCE, correlationId)), userId,
+    return HttpEdge.rootMeta(SOURCE, meta ->
+        await(client.erase(userId, meta), userId,
             result -> Directives.complete(StatusCodes.NO_CONTENT),
             detail -> notFound(userId)));
   }

@@ -72,11 +72,13 @@ public final class CatalogSearchClient {
   }
 
   private <R> CompletionStage<AskResult<R>> ask(Function<ActorRef<StatusReply<R>>, Command> message) {
-    return ResilientAsk.get(system).run(TARGET, policy, () ->
+    ResilientAsk asks = ResilientAsk.get(system);
+    return asks.run(TARGET, policy, () ->
         AskPattern.<Command, StatusReply<R>>ask(router, message::apply, policy.timeout(), system.scheduler())
-            .thenApply(reply -> reply.isSuccess()
+            .thenApplyAsync(reply -> reply.isSuccess()
                 ? new AskResult.Ok<>(reply.getValue())
-                : new AskResult.Failed<>(AskResult.Failure.ERROR, TARGET + ": " + reply.getError().getMessage())));
+                : new AskResult.Failed<>(AskResult.Failure.ERROR, TARGET + ": " + reply.getError().getMessage()),
+                asks.executor())); // an explicit executor: see ResilientAsk
   }
 
   /** One group router per ActorSystem over every registered CatalogSearch, preferring the local one. */

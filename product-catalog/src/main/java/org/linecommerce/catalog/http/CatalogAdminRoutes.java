@@ -23,7 +23,6 @@ import org.linecommerce.catalog.api.UpsertResult;
 import org.linecommerce.catalog.internal.CatalogFile;
 import org.linecommerce.catalog.internal.CatalogImport;
 import org.linecommerce.catalog.internal.ProductRules;
-import org.linecommerce.runtime.MessageMeta;
 import org.linecommerce.runtime.http.HttpEdge;
 import org.linecommerce.runtime.http.Json;
 import org.linecommerce.runtime.http.ProblemException;
@@ -114,7 +113,7 @@ public final class CatalogAdminRoutes {
   }
 
   private Route importCatalog() {
-    return Directives.entity(jsonBody, body -> HttpEdge.correlationId(correlationId -> {
+    return Directives.entity(jsonBody, body -> HttpEdge.rootMeta(SOURCE, meta -> {
       CatalogFile file;
       try {
         file = CatalogFile.parse(body);
@@ -123,13 +122,13 @@ public final class CatalogAdminRoutes {
             ? ProblemException.unprocessable(e.getMessage())
             : ProblemException.badRequest(e.getMessage());
       }
-      return Directives.onSuccess(importer.run(file, MessageMeta.root(SOURCE, correlationId)),
+      return Directives.onSuccess(importer.run(file, meta),
           report -> Directives.completeOK(ImportResponse.of(report), importJson));
     }));
   }
 
   private Route upsert(String pathId) {
-    return Directives.entity(jsonBody, body -> HttpEdge.correlationId(correlationId -> {
+    return Directives.entity(jsonBody, body -> HttpEdge.rootMeta(SOURCE, meta -> {
       ProductData data;
       try {
         data = CatalogFile.product(body, null, pathId);
@@ -143,7 +142,7 @@ public final class CatalogAdminRoutes {
       ProductData normalized = ProductRules.normalize(data);
       Optional<String> violation = ProductRules.violation(normalized);
       if (violation.isPresent()) throw ProblemException.unprocessable(violation.get());
-      return Directives.onSuccess(client.upsert(normalized, MessageMeta.root(SOURCE, correlationId)), result -> {
+      return Directives.onSuccess(client.upsert(normalized, meta), result -> {
         UpsertResult upserted = answered(result, pathId);
         return Directives.complete(
             upserted.outcome() == UpsertResult.Outcome.CREATED ? StatusCodes.CREATED : StatusCodes.OK,

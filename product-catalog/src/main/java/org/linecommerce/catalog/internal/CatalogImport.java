@@ -51,7 +51,7 @@ public final class CatalogImport {
             ? client.upsert(entry.data(), meta.causes("catalog-import")).thenApply(result -> new Outcome(entry, result))
             : CompletableFuture.completedFuture(new Outcome(entry, null)))
         .runWith(Sink.fold(new Tally(), Tally::add), system)
-        .thenApply(Tally::report);
+        .thenApplyAsync(Tally::report, system.executionContext()); // never the JDK's default executor
   }
 
   private record Outcome(CatalogFile.Entry entry, AskResult<UpsertResult> result) {}

@@ -8,12 +8,12 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.linecommerce.runtime.http.Json;
+import org.linecommerce.runtime.resilience.Stages;
 
 /**
  * {@code GET /health}: {@code {status, timestamp, service, version, checks:{…}}}; 200 while every
@@ -73,10 +73,9 @@ public final class HealthRoutes {
         });
   }
 
-  private static CompletableFuture<HealthCheck.Result> safely(HealthCheck check) {
+  private CompletableFuture<HealthCheck.Result> safely(HealthCheck check) {
     try {
-      return check.check().toCompletableFuture()
-          .orTimeout(CHECK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+      return Stages.orTimeout(check.check(), CHECK_TIMEOUT, system)
           .exceptionally(e -> HealthCheck.Result.down(Map.of("error", String.valueOf(e.getMessage()))));
     } catch (RuntimeException e) {
       return CompletableFuture.completedFuture(

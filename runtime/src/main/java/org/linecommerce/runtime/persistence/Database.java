@@ -9,12 +9,12 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.Extension;
 import org.apache.pekko.actor.typed.ExtensionId;
+import org.linecommerce.runtime.resilience.Stages;
 
 /**
  * The node's own connection pool to the database the journal lives in, for the runtime's tables
@@ -28,8 +28,10 @@ public final class Database implements Extension {
   private final DatabaseSettings settings;
   private final HikariDataSource dataSource;
   private final Executor blockingExecutor;
+  private final ActorSystem<?> system;
 
   private Database(ActorSystem<?> system) {
+    this.system = system;
     this.settings = DatabaseSettings.fromConfig(system.settings().config().getConfig("linecommerce.db"));
     HikariConfig hikari = new HikariConfig();
     hikari.setPoolName("linecommerce-" + system.name());
@@ -45,7 +47,9 @@ public final class Database implements Extension {
     this.dataSource = new HikariDataSource(hikari);
     this.blockingExecutor =
         system.dispatchers().lookup(DispatcherSelector.fromConfig("pekko.projection.jdbc.blocking-jdbc-dispatcher"));
-    system.getWhenTerminated().whenComplete((done, error) -> dataSource.close());
+    // on the terminating thread: a plain whenComplete on this Scala-backed stage would run on the
+    // JDK's default executor (see resilience.Stages)
+    system.getWhenTerminated().whenCompleteAsync((done, error) -> dataSource.close(), Runnable::run);
   }
 
   public static Database get(ActorSystem<?> system) {
@@ -66,7 +70,7 @@ public final class Database implements Extension {
 
   /** A round-trip to the database: true when it answered within 2 s, else false (never fails). */
   public CompletionStage<Boolean> ping() {
-    return CompletableFuture.supplyAsync(
+    return Stages.within(CompletableFuture.supplyAsync(
         () -> {
           try (Connection c = dataSource.getConnection();
               Statement s = c.createStatement()) {
@@ -76,8 +80,7 @@ public final class Database implements Extension {
             return false;
           }
         },
-        blockingExecutor)
-        .completeOnTimeout(false, PING_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        blockingExecutor), PING_TIMEOUT, () -> false, system);
   }
 
   /** Runs blocking JDBC work on the blocking dispatcher with a connection from the pool. */

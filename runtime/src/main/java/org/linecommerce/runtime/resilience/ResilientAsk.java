@@ -9,6 +9,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -32,6 +33,13 @@ import org.linecommerce.runtime.health.Metrics;
  * <p>Breaker state per target is observable through {@link #breakerStates()} and the gauge
  * {@code resilience_breaker_state{target}} (0 closed, 1 half-open, 2 open). A business refusal
  * ({@code StatusReply.error}) is an answer, not a fault: it neither trips the breaker nor retries.
+ *
+ * <p>Every stage runs on the actor system's executor. The {@code CompletionStage}s that Pekko's
+ * Java API returns (asks, {@code Patterns.retry}, {@code callWithCircuitBreakerCS}) wrap Scala
+ * futures, and that wrapper turns a plain {@code thenApply}/{@code handle} into its {@code *Async}
+ * form on the JDK's default executor, which starts a thread per task when the common pool has
+ * parallelism 1 (2 cores). The stages this class returns are plain {@code CompletableFuture}s, so
+ * callers may chain on them without an executor.
  */
 public final class ResilientAsk implements Extension {
 
@@ -39,6 +47,7 @@ public final class ResilientAsk implements Extension {
   public enum BreakerState { CLOSED, HALF_OPEN, OPEN }
 
   private final ActorSystem<?> system;
+  private final Executor executor;
   private final int maxFailures;
   private final Duration callTimeout;
   private final Duration resetTimeout;
@@ -48,6 +57,7 @@ public final class ResilientAsk implements Extension {
 
   private ResilientAsk(ActorSystem<?> system) {
     this.system = system;
+    this.executor = system.executionContext();
     Config c = system.settings().config().getConfig("linecommerce");
     Config breaker = c.getConfig("resilience.breaker");
     Config retry = c.getConfig("resilience.retry");
@@ -78,14 +88,16 @@ public final class ResilientAsk implements Extension {
   public <M, R> CompletionStage<AskResult<R>> ask(
       EntityRef<M> ref, Function<ActorRef<R>, M> message, AskPolicy policy) {
     return run(ref.getTypeKey().name(), policy,
-        () -> ref.<R>ask(message::apply, policy.timeout()).thenApply(r -> (AskResult<R>) new AskResult.Ok<>(r)));
+        () -> ref.<R>ask(message::apply, policy.timeout())
+            .thenApplyAsync(r -> (AskResult<R>) new AskResult.Ok<>(r), executor));
   }
 
   /** Asks {@code ref} for a {@link StatusReply}; an error reply becomes {@link AskResult.Failure#REJECTED}. */
   public <M, R> CompletionStage<AskResult<R>> askWithStatus(
       EntityRef<M> ref, Function<ActorRef<StatusReply<R>>, M> message, AskPolicy policy) {
     return run(ref.getTypeKey().name(), policy,
-        () -> ref.<StatusReply<R>>ask(message::apply, policy.timeout()).thenApply(ResilientAsk::fromStatus));
+        () -> ref.<StatusReply<R>>ask(message::apply, policy.timeout())
+            .thenApplyAsync(ResilientAsk::fromStatus, executor));
   }
 
   private static <R> AskResult<R> fromStatus(StatusReply<R> reply) {
@@ -95,7 +107,9 @@ public final class ResilientAsk implements Extension {
 
   /**
    * Runs {@code attempt} through {@code target}'s breaker with {@code policy}'s retries. Public so
-   * that other outbound calls (HTTP to LINE or an AI vendor) share the same mechanism.
+   * that other outbound calls (HTTP to LINE or an AI vendor) share the same mechanism. An
+   * {@code attempt} chaining on a stage from Pekko's Java API must give that stage an executor
+   * ({@link #executor()}), see the class comment.
    */
   public <R> CompletionStage<AskResult<R>> run(
       String target, AskPolicy policy, java.util.concurrent.Callable<CompletionStage<AskResult<R>>> attempt) {
@@ -109,7 +123,7 @@ public final class ResilientAsk implements Extension {
             policy.maxBackoff(),
             0.2,
             Adapter.toClassic(system));
-    return withRetry.handle((result, error) -> {
+    return withRetry.handleAsync((result, error) -> {
       if (error == null) return result;
       Throwable cause = unwrap(error);
       if (cause instanceof CircuitBreakerOpenException) {
@@ -121,7 +135,12 @@ public final class ResilientAsk implements Extension {
             target + " did not answer within " + policy.timeout().toMillis() + " ms");
       }
       return new AskResult.Failed<>(AskResult.Failure.ERROR, target + ": " + cause.getMessage());
-    });
+    }, executor);
+  }
+
+  /** The executor this class runs its stages on (the actor system's default dispatcher). */
+  public Executor executor() {
+    return executor;
   }
 
   /** The breaker guarding {@code target} (an entity type name or an outbound service name). */

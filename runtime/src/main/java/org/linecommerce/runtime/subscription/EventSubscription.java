@@ -8,7 +8,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import org.apache.pekko.Done;
@@ -29,6 +28,7 @@ import org.apache.pekko.projection.javadsl.Handler;
 import org.apache.pekko.projection.javadsl.SourceProvider;
 import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
 import org.linecommerce.runtime.persistence.DataSourceJdbcSession;
+import org.linecommerce.runtime.resilience.Stages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -265,14 +265,14 @@ public final class EventSubscription<E> {
     try {
       CompletionStage<Done> stage = handler.handle(delivery);
       if (stage == null) throw new NullPointerException("handler returned no CompletionStage");
-      stage.whenComplete((done, failure) -> {
+      stage.whenCompleteAsync((done, failure) -> {
         if (failure != null) result.completeExceptionally(failure);
         else result.complete(Done.getInstance());
-      });
+      }, system.executionContext());
     } catch (Throwable e) {
       result.completeExceptionally(e);
     }
-    return result.orTimeout(settings.handlerTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    return Stages.orTimeout(result, settings.handlerTimeout(), system);
   }
 
   static Throwable unwrap(Throwable failure) {
@@ -286,7 +286,7 @@ public final class EventSubscription<E> {
   /** {@code SimpleClassName: message}, bounded to what the dead-letter table keeps. */
   static String describe(Throwable failure) {
     Throwable t = unwrap(failure);
-    String text = t instanceof TimeoutException && t.getMessage() == null
+    String text = t instanceof TimeoutException
         ? "TimeoutException: handler did not complete in time"
         : t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
     return text.length() <= MAX_ERROR_LENGTH ? text : text.substring(0, MAX_ERROR_LENGTH - 1) + "…";

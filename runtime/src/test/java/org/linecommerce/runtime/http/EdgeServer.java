@@ -5,7 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigFactory;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -77,6 +82,26 @@ final class EdgeServer implements AutoCloseable {
     HttpRequest.Builder request = request(path).GET();
     if (token != null) request.header("Authorization", "Bearer " + token);
     return send(request);
+  }
+
+  /**
+   * The status of {@code GET path} sent over a raw HTTP/1.1 connection from the local address
+   * {@code source} (any of 127.0.0.0/8 on Linux), so tests can play several clients.
+   */
+  int statusFrom(String source, String path, Map<String, String> headers) throws IOException {
+    try (Socket socket = new Socket()) {
+      socket.bind(new InetSocketAddress(source, 0));
+      socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+      socket.setSoTimeout(15_000);
+      StringBuilder request = new StringBuilder("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n");
+      headers.forEach((name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
+      request.append("\r\n");
+      socket.getOutputStream().write(request.toString().getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      String statusLine = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+      assertThat(statusLine).as("status line").startsWith("HTTP/1.1 ");
+      return Integer.parseInt(statusLine.substring(9, 12));
+    }
   }
 
   /** Asserts {@code response} is problem+json with {@code status} and returns its body. */

@@ -77,12 +77,20 @@ class HttpEdgeRateLimitTest {
   }
 
   @Test
-  void aClientWithABearerTokenHasItsOwnBucket() throws Exception {
-    exhaust("/public", null);
-    HttpResponse<String> withToken = server.get("/api/v1/ping", API_TOKEN);
-    assertThat(withToken.statusCode()).isEqualTo(200);
-    assertThat(withToken.body()).isEqualTo("pong");
+  void twoClientsWithTheSameApiTokenHaveIndependentBuckets() throws Exception {
+    Map<String, String> token = Map.of("Authorization", "Bearer " + API_TOKEN);
+    // client A (127.0.0.1) spends its bucket on the API
     assertProblem(exhaust("/api/v1/ping", API_TOKEN), 429);
+    assertThat(server.statusFrom("127.0.0.1", "/api/v1/ping", token)).isEqualTo(429);
+    // client B (127.0.0.2), same token, still has its whole burst
+    for (int i = 0; i < BURST; i++) {
+      assertThat(server.statusFrom("127.0.0.2", "/api/v1/ping", token)).as("client B request %d", i).isEqualTo(200);
+    }
+    int refusedB = 0;
+    for (int i = 0; i < 10 && refusedB == 0; i++) {
+      if (server.statusFrom("127.0.0.2", "/api/v1/ping", token) == 429) refusedB++;
+    }
+    assertThat(refusedB).as("client B is limited on its own").isEqualTo(1);
   }
 
   @Test
@@ -90,5 +98,36 @@ class HttpEdgeRateLimitTest {
     exhaust("/public", null);
     assertProblem(server.get("/public", "made-up-token-1"), 429);
     assertProblem(server.get("/public", "made-up-token-2"), 429);
+  }
+
+  @Test
+  void clientIdAndForwardedHeadersAreIgnoredUnlessTheProxyIsTrusted() throws Exception {
+    exhaust("/public", null);
+    assertThat(server.statusFrom("127.0.0.1", "/public", Map.of("X-Client-ID", "someone-else"))).isEqualTo(429);
+    assertThat(server.statusFrom("127.0.0.1", "/public", Map.of("X-Forwarded-For", "203.0.113.9"))).isEqualTo(429);
+  }
+
+  @Test
+  void behindATrustedProxyEachClientIdAndForwardedAddressHasItsOwnBucket() throws Exception {
+    try (EdgeServer proxied = EdgeServer.start(
+        Map.of("linecommerce.http.rate-limit.requests-per-second", 1,
+            "linecommerce.http.rate-limit.burst", BURST,
+            "linecommerce.http.rate-limit.trust-forwarded-headers", true),
+        system -> path("public", () -> complete("public")))) {
+      // every request comes from the proxy's address, 127.0.0.1
+      assertThat(spend(proxied, Map.of("X-Client-ID", "partner-a"))).isEqualTo(BURST);
+      assertThat(proxied.statusFrom("127.0.0.1", "/public", Map.of("X-Client-ID", "partner-a"))).isEqualTo(429);
+      assertThat(spend(proxied, Map.of("X-Client-ID", "partner-b"))).as("partner-b has its own bucket").isEqualTo(BURST);
+      assertThat(spend(proxied, Map.of("X-Forwarded-For", "203.0.113.7"))).isEqualTo(BURST);
+      assertThat(spend(proxied, Map.of("X-Forwarded-For", "203.0.113.8"))).as("another forwarded address").isEqualTo(BURST);
+    }
+  }
+
+  /** Requests allowed from {@code headers}' client until the first 429. */
+  private static int spend(EdgeServer target, Map<String, String> headers) throws Exception {
+    for (int allowed = 0; allowed < 50; allowed++) {
+      if (target.statusFrom("127.0.0.1", "/public", headers) == 429) return allowed;
+    }
+    throw new AssertionError("no 429 after 50 requests");
   }
 }

@@ -133,4 +133,18 @@ class HttpEdgeValidateTest {
       logger.detachAppender(appender);
     }
   }
+
+  @Test
+  void anInfiniteOrZeroRequestTimeoutAndAMalformedClientIdHeaderAreRefused() {
+    Config base = config("development", "", "");
+    assertThatThrownBy(() -> HttpEdge.validate(
+        ConfigFactory.parseString("pekko.http.server.request-timeout = infinite").withFallback(base)))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("request-timeout");
+    assertThatThrownBy(() -> HttpEdge.validate(
+        ConfigFactory.parseString("pekko.http.server.request-timeout = 0s").withFallback(base)))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("request-timeout");
+    assertThatThrownBy(() -> HttpEdge.validate(
+        ConfigFactory.parseString("linecommerce.http.rate-limit.client-id-header = \"X Client\"").withFallback(base)))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("client-id-header");
+  }
 }

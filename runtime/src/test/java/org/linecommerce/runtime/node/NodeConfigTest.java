@@ -38,6 +38,16 @@ class NodeConfigTest {
   }
 
   @Test
+  void theRequestTimeoutIsSetExplicitlyAndConfigurable() {
+    assertThat(load("").getDuration("pekko.http.server.request-timeout")).hasSeconds(20);
+    assertThat(load("linecommerce.http.request-timeout = 7s").getDuration("pekko.http.server.request-timeout"))
+        .hasSeconds(7);
+    Config c = load("");
+    assertThat(c.getDuration("pekko.http.server.idle-timeout"))
+        .isGreaterThan(c.getDuration("pekko.http.server.request-timeout"));
+  }
+
+  @Test
   void seedsRolesAndPortsBecomePekkoSettings() {
     Config c = load("""
         linecommerce.node { port = 2600, seed-nodes = "10.0.0.1:2551, 10.0.0.2:2552", roles = "gateway,catalog" }

@@ -41,12 +41,19 @@ class ResilientAskTest {
   /** Always refuses. */
   record Refuse(ActorRef<StatusReply<String>> replyTo) implements Command {}
 
+  /** Starts the entity without counting (see {@link #target}). */
+  record Ping(ActorRef<String> replyTo) implements Command {}
+
   static Behavior<Command> moody(String target) {
     AtomicInteger seen = new AtomicInteger();
     return Behaviors.receive(Command.class)
         .onMessage(Echo.class, m -> {
           received.computeIfAbsent(target, t -> new AtomicInteger()).incrementAndGet();
           if (seen.incrementAndGet() > m.silentFirst()) m.replyTo().tell(m.text());
+          return Behaviors.same();
+        })
+        .onMessage(Ping.class, m -> {
+          m.replyTo().tell("pong");
           return Behaviors.same();
         })
         .onMessage(Refuse.class, m -> {
@@ -61,7 +68,15 @@ class ResilientAskTest {
     EntityTypeKey<Command> key = EntityTypeKey.create(Command.class, name);
     ClusterSharding sharding = ClusterSharding.get(kit.system());
     sharding.init(Entity.of(key, ctx -> moody(name)));
-    return sharding.entityRefFor(key, entityId);
+    EntityRef<Command> ref = sharding.entityRefFor(key, entityId);
+    // the shard and the entity start before a test measures 300 ms asks (a loaded CI machine may
+    // need longer than that to allocate a new shard)
+    try {
+      ref.<String>ask(Ping::new, Duration.ofSeconds(20)).toCompletableFuture().get();
+    } catch (Exception e) {
+      throw new AssertionError("entity " + name + "/" + entityId + " did not start", e);
+    }
+    return ref;
   }
 
   static int receivedBy(String target) {
@@ -110,21 +125,24 @@ class ResilientAskTest {
   @Test
   void breakerOpensAfterRepeatedTimeoutsFailsFastThenClosesWhenTargetRecovers() throws Exception {
     EntityRef<Command> silent = target("SickTarget", "silent");
+    EntityRef<Command> healthy = target("SickTarget", "healthy");
     for (int i = 0; i < 3; i++) {
       resilient.<Command, String>ask(silent, ref -> new Echo("x", 1000, ref), fast).toCompletableFuture().get();
     }
-    assertThat(resilient.breakerStates()).containsEntry("SickTarget", ResilientAsk.BreakerState.OPEN);
+    // the breaker counts a failure in its own callback, which may run just after the caller's
+    Awaitility.await().atMost(Duration.ofMillis(500)).pollInterval(Duration.ofMillis(5))
+        .until(() -> resilient.breakerStates().get("SickTarget") == ResilientAsk.BreakerState.OPEN);
 
     int before = receivedBy("SickTarget");
     AskResult<String> fastFail = resilient.<Command, String>ask(
-        target("SickTarget", "healthy"), ref -> new Echo("x", 0, ref), fast.retried(3)).toCompletableFuture().get();
+        healthy, ref -> new Echo("x", 0, ref), fast.retried(3)).toCompletableFuture().get();
     assertThat(fastFail).isInstanceOf(AskResult.Failed.class);
     assertThat(((AskResult.Failed<String>) fastFail).failure()).isEqualTo(AskResult.Failure.UNAVAILABLE);
     assertThat(receivedBy("SickTarget")).as("an open breaker does not ask").isEqualTo(before);
 
     // after reset-timeout the breaker lets a trial call through; a healthy answer closes it
     Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).until(() ->
-        resilient.<Command, String>ask(target("SickTarget", "healthy"), ref -> new Echo("ok", 0, ref), fast)
+        resilient.<Command, String>ask(healthy, ref -> new Echo("ok", 0, ref), fast)
             .toCompletableFuture().get().isOk());
     assertThat(resilient.breakerStates()).containsEntry("SickTarget", ResilientAsk.BreakerState.CLOSED);
   }

@@ -75,7 +75,9 @@ public final class CatalogSearch implements Extension {
       }, executor);
     });
     // also when the system is terminated without coordinated shutdown (a crash in tests)
-    system.getWhenTerminated().thenRun(index::close);
+    // (on the terminating thread: a plain thenRun on this Scala-backed stage would use the JDK's
+    // default executor, a new thread on a 2-core machine)
+    system.getWhenTerminated().thenRunAsync(index::close, Runnable::run);
     log.info("Catalog search started: index fed from tags {}",
         EventTags.fromConfig(system, ProductEvent.TAG_PREFIX).all());
   }

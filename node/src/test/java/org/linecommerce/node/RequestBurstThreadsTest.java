@@ -1,0 +1,101 @@
+package org.linecommerce.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.ForkJoinPool;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.linecommerce.testkit.InProcessCluster;
+import org.linecommerce.testkit.TestDatabase;
+
+/**
+ * A burst of requests on a whole node starts (almost) no threads. On a 2-core machine or pod the
+ * JDK's common pool has parallelism 1, and then {@code CompletableFuture}'s default async
+ * executor starts a new thread per task: every stage that falls back to it (an {@code *Async}
+ * stage without an executor, {@code delayedExecutor}, or a plain {@code thenApply} on a stage
+ * that Pekko converted from a Scala future) shows up here. Surefire runs this module with
+ * {@code -Djava.util.concurrent.ForkJoinPool.common.parallelism=1} to reproduce that machine.
+ */
+class RequestBurstThreadsTest {
+
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final String USER = "U0123456789abcdef0123456789abcdef";
+
+  private static TestDatabase db;
+  private static InProcessCluster cluster;
+  private static int port;
+
+  @BeforeAll
+  static void startNode() {
+    db = TestDatabase.h2();
+    cluster = InProcessCluster.start(1, db, Main.modules());
+    port = cluster.node(0).httpPort();
+    HttpResponse<String> created = send("PUT", "/api/v1/customers/" + USER,
+        "{\"displayName\":\"Aiko\",\"language\":\"ja\",\"preferences\":[],\"interests\":[\"tea\"]}");
+    assertThat(created.statusCode()).as(created.body()).isIn(200, 201);
+    Awaitility.await("the seeded catalog is searchable").atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> {
+          HttpResponse<String> r = send("GET", "/api/v1/products?search=tea", null);
+          return r.statusCode() == 200 && !r.body().contains("\"items\":[]");
+        });
+  }
+
+  @AfterAll
+  static void stop() {
+    if (cluster != null) cluster.close();
+    if (db != null) db.close();
+  }
+
+  @Test
+  void theCommonPoolIsAsSmallAsOnATwoCoreMachine() {
+    assertThat(ForkJoinPool.getCommonPoolParallelism())
+        .as("run with -Djava.util.concurrent.ForkJoinPool.common.parallelism=1 (node's surefire argLine)")
+        .isEqualTo(1);
+  }
+
+  @Test
+  void aBurstOfCustomerReadsAndSearchesStartsAlmostNoThreads() {
+    burst(20, 10); // warm-up: dispatchers, connection pools and the HTTP client start their threads
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    long before = threads.getTotalStartedThreadCount();
+
+    burst(100, 50);
+
+    long started = threads.getTotalStartedThreadCount() - before;
+    assertThat(started).as("threads started by 100 customer reads and 50 searches").isLessThanOrEqualTo(10);
+  }
+
+  private static void burst(int customerReads, int searches) {
+    for (int i = 0; i < customerReads; i++) {
+      HttpResponse<String> r = send("GET", "/api/v1/customers/" + USER, null);
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    }
+    for (int i = 0; i < searches; i++) {
+      HttpResponse<String> r = send("GET", "/api/v1/products?search=tea&limit=5", null);
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    }
+  }
+
+  private static HttpResponse<String> send(String method, String path, String body) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .timeout(Duration.ofSeconds(30))
+        .header("Authorization", "Bearer dev-api-token")
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (body != null) request.header("Content-Type", "application/json");
+    try {
+      return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (Exception e) {
+      throw new AssertionError(method + " " + path + " failed", e);
+    }
+  }
+}

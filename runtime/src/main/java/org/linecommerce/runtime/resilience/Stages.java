@@ -1,0 +1,68 @@
+package org.linecommerce.runtime.resilience;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.apache.pekko.actor.Cancellable;
+import org.apache.pekko.actor.typed.ActorSystem;
+import scala.concurrent.ExecutionContextExecutor;
+
+/**
+ * {@code CompletionStage} helpers that never fall back to the JDK's default async executor.
+ *
+ * <p>That executor is the common pool, which on a 2-core machine has parallelism 1 and is then
+ * replaced by a new thread per task. It is reached not only by {@code *Async} methods without an
+ * executor and by {@code CompletableFuture.delayedExecutor}, but also by plain {@code thenApply},
+ * {@code handle}, {@code whenComplete} (and {@code orTimeout}, which registers a
+ * {@code whenComplete}) on a stage Pekko's Java API converted from a Scala future: Scala's wrapper
+ * runs those as their {@code *Async} forms. The stages returned here are plain
+ * {@code CompletableFuture}s whose dependent stages run on the completing thread, and timeouts use
+ * Pekko's scheduler.
+ */
+public final class Stages {
+
+  private Stages() {}
+
+  /** {@code stage}'s outcome as a plain future, completed on {@code system}'s executor. */
+  public static <T> CompletableFuture<T> onSystem(CompletionStage<T> stage, ActorSystem<?> system) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    stage.whenCompleteAsync((value, error) -> complete(result, value, error), system.executionContext());
+    return result;
+  }
+
+  /**
+   * {@code stage}'s outcome, or {@code fallback}'s value when it is not complete within
+   * {@code timeout} (timed by Pekko's scheduler).
+   */
+  public static <T> CompletableFuture<T> within(
+      CompletionStage<T> stage, Duration timeout, Supplier<T> fallback, ActorSystem<?> system) {
+    return within(stage, timeout, system, result -> result.complete(fallback.get()));
+  }
+
+  /** {@code stage}'s outcome, or a {@link TimeoutException} when it is not complete within {@code timeout}. */
+  public static <T> CompletableFuture<T> orTimeout(
+      CompletionStage<T> stage, Duration timeout, ActorSystem<?> system) {
+    return within(stage, timeout, system, result ->
+        result.completeExceptionally(new TimeoutException("not completed within " + timeout.toMillis() + " ms")));
+  }
+
+  private static <T> CompletableFuture<T> within(
+      CompletionStage<T> stage, Duration timeout, ActorSystem<?> system,
+      java.util.function.Consumer<CompletableFuture<T>> onTimeout) {
+    ExecutionContextExecutor executor = system.executionContext();
+    CompletableFuture<T> result = new CompletableFuture<>();
+    Cancellable timer = system.scheduler().scheduleOnce(timeout, () -> onTimeout.accept(result), executor);
+    stage.whenCompleteAsync((value, error) -> {
+      timer.cancel();
+      complete(result, value, error);
+    }, executor);
+    return result;
+  }
+
+  private static <T> void complete(CompletableFuture<T> result, T value, Throwable error) {
+    if (error != null) result.completeExceptionally(error);
+    else result.complete(value);
+  }
+}
