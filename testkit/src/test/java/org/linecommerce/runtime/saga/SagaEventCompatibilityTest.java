@@ -13,6 +13,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.serialization.Serialization;
 import org.apache.pekko.serialization.SerializationExtension;
@@ -69,7 +72,7 @@ class SagaEventCompatibilityTest {
   }
 
   static Object v1State() {
-    return new Saga.State("checkout", "{\"orderId\":\"o-1\"}", META, Saga.Status.COMPENSATING, 0, "reserve", "c-3", 2,
+    return new SagaState("checkout", "{\"orderId\":\"o-1\"}", META, Saga.Status.COMPENSATING, 0, "reserve", "c-3", 2,
         AT, null, Map.of("reserve", "[\"r-1\",\"r-2\"]"), Map.of("reserve", "c-1", "confirm", "c-2"),
         Map.of("confirm", "{\"confirmed\":true}"), "step confirm failed: deadline passed",
         List.of(new Saga.TimelineEntry(META.timestamp(), "saga.started", null, "definition checkout"),
@@ -77,7 +80,7 @@ class SagaEventCompatibilityTest {
   }
 
   static Object emptyV1State() {
-    return Saga.State.empty();
+    return SagaState.empty();
   }
 
   @Test
@@ -96,6 +99,28 @@ class SagaEventCompatibilityTest {
     for (var e : expected.entrySet()) {
       assertThat(read(serialization, fixture, e.getKey())).as(e.getKey()).isEqualTo(e.getValue());
     }
+  }
+
+  @Test
+  void aSnapshotWrittenBeforeAFieldExistedStillLoadsWithAnEmptyValue() throws Exception {
+    Serialization serialization = SerializationExtension.get(testKit.system());
+    Properties fixture = load();
+    // the version-1 snapshot as an older version would have written it: without its collections and status
+    ObjectMapper cbor = new ObjectMapper(new CBORFactory());
+    ObjectNode tree = (ObjectNode) cbor.readTree(Base64.getDecoder().decode(fixture.getProperty("state.bytes")));
+    tree.remove(List.of("status", "results", "commandIds", "earlySignals", "timeline"));
+    Object read = serialization.deserialize(cbor.writeValueAsBytes(tree),
+        Integer.parseInt(fixture.getProperty("state.serializer")), fixture.getProperty("state.manifest")).get();
+
+    assertThat(read).isInstanceOf(SagaState.class);
+    SagaState state = (SagaState) read;
+    assertThat(state.definition()).isEqualTo("checkout");
+    assertThat(state.status()).isEqualTo(Saga.Status.NOT_STARTED);
+    assertThat(state.results()).isEmpty();
+    assertThat(state.commandIds()).isEmpty();
+    assertThat(state.earlySignals()).isEmpty();
+    assertThat(state.timeline()).isEmpty();
+    assertThat(state.summary("s-1").timeline()).isEmpty();
   }
 
   static Properties load() throws IOException {
