@@ -50,8 +50,9 @@ public final class CompensationContext<D> extends SagaContext<D> {
   }
 
   /**
-   * The compensated step's own result; empty when its outcome is unknown (its last attempt timed
-   * out, so the action may or may not have taken effect).
+   * The compensated step's own result; empty when the step itself failed for good (its attempts
+   * may have taken effect in full, in part or not at all, so the compensation undoes whatever it
+   * finds).
    */
   public Optional<JsonNode> actionResult() {
     return result(step());

@@ -60,7 +60,7 @@ public final class SagaRoutes {
             ? json(StatusCodes.OK, ContentTypes.APPLICATION_JSON, summary)
             : problem(StatusCodes.NOT_FOUND, "Saga not found", "no saga with id " + sagaId, correlationId))
         .exceptionally(error -> problem(StatusCodes.SERVICE_UNAVAILABLE, "Service Unavailable",
-            "saga " + sagaId + " did not answer: " + Saga.describe(error), correlationId));
+            "saga " + sagaId + " did not answer: " + FailureReasons.describe(error), correlationId));
   }
 
   private HttpResponse problem(StatusCode status, String title, String detail, String correlationId) {

@@ -48,11 +48,11 @@ class SagaSerializationTest {
     assertThat(events.stream().map(Saga.Event::eventType).distinct()).hasSize(events.size());
 
     Saga.TimelineEntry entry = new Saga.TimelineEntry(AT, "saga.started", null, "definition checkout");
-    Saga.State state = new Saga.State("checkout", "{}", META, Saga.Status.REQUIRES_MANUAL_INTERVENTION, 1, "confirm",
+    SagaState state = new SagaState("checkout", "{}", META, Saga.Status.REQUIRES_MANUAL_INTERVENTION, 1, "confirm",
         "c-2", 2, AT, AT, Map.of("reserve", "\"r-9\""), Map.of("reserve", "c-1"), Map.of("confirm", "{}"),
         "step confirm failed: expired", List.of(entry));
     assertThat(serialization.verifySerialization(state, true)).isEqualTo(state);
-    assertThat(serialization.verifySerialization(Saga.State.empty(), true)).isEqualTo(Saga.State.empty());
+    assertThat(serialization.verifySerialization(SagaState.empty(), true)).isEqualTo(SagaState.empty());
 
     Saga.Summary summary = new Saga.Summary("s", "checkout", Saga.Status.WAITING, "confirm", 1, AT, null, List.of(entry));
     assertThat(serialization.verifySerialization(summary, true)).isEqualTo(summary);
