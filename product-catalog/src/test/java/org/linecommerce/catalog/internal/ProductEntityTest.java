@@ -364,15 +364,4 @@ class ProductEntityTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> get().reserved() == 0);
     assertThat(kit.getState().lookup("r-overdue").orElseThrow().status()).isEqualTo(Reservation.Status.EXPIRED);
   }
-
-  @Test
-  void onlyTheLastThousandClosedReservationsAreRemembered() {
-    Product.State state = Product.State.empty().withData(matcha(id, 5));
-    for (int i = 0; i < Product.REMEMBERED_OUTCOMES + 5; i++) {
-      state = state.close(new Reservation(id, "r-" + i, Reservation.Status.REFUSED, 1, null, "no"), state.data());
-    }
-    assertThat(state.closed()).hasSize(Product.REMEMBERED_OUTCOMES);
-    assertThat(state.lookup("r-4")).isEmpty();
-    assertThat(state.lookup("r-5")).isPresent();
-  }
 }
