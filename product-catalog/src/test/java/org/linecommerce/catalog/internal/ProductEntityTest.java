@@ -364,4 +364,25 @@ class ProductEntityTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> get().reserved() == 0);
     assertThat(kit.getState().lookup("r-overdue").orElseThrow().status()).isEqualTo(Reservation.Status.EXPIRED);
   }
+
+  @Test
+  void aProductRecoversFromItsSnapshotWithItsReservationsAndTheirOutcomes() {
+    upsert(matcha(id, 1000));
+    for (int i = 0; i < 60; i++) {
+      reserve("r-" + i, 2, TTL);
+      if (i % 3 == 0) commit("r-" + i);
+      else if (i % 3 == 1) release("r-" + i);
+    }
+    revert("r-0");
+    Product.State before = kit.getState();
+    assertThat(kit.snapshotTestKit().orElseThrow().persistedInStorage("Product|" + id))
+        .as("more than 100 events: a snapshot was taken").isNotEmpty();
+
+    kit.restart();
+    assertThat(kit.getState()).isEqualTo(before);
+    assertThat(get()).extracting(ProductSummary::stock, ProductSummary::reserved).containsExactly(1000 - 19 * 2, 20 * 2);
+    assertThat(kit.getState().lookup("r-0").orElseThrow().status()).isEqualTo(Reservation.Status.REVERTED);
+    assertThat(reserve("r-1", 2, TTL).reply().getValue().status()).as("a released id keeps its outcome")
+        .isEqualTo(Reservation.Status.RELEASED);
+  }
 }
