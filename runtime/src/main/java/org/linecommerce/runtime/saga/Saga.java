@@ -25,10 +25,7 @@ import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
-import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
-import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.PersistenceId;
@@ -44,6 +41,9 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 import org.linecommerce.runtime.CborSerializable;
 import org.linecommerce.runtime.DomainEvent;
 import org.linecommerce.runtime.MessageMeta;
+import org.linecommerce.runtime.entity.IdlePassivation;
+import org.linecommerce.runtime.entity.RememberedEntities;
+import org.linecommerce.runtime.entity.Transition;
 import org.linecommerce.runtime.subscription.EventTags;
 import org.linecommerce.runtime.http.Json;
 
@@ -92,7 +92,6 @@ public final class Saga extends EventSourcedBehaviorWithEnforcedReplies<Saga.Com
   private static final String ATTEMPT_TIMER = "attempt";
   private static final String RETRY_TIMER = "retry";
   private static final String DEADLINE_TIMER = "deadline";
-  private static final String IDLE_TIMER = "idle";
   private static final String RECHECK_TIMER = "recheck";
 
   // ---------------------------------------------------------------- status and summary
@@ -539,10 +538,9 @@ public final class Saga extends EventSourcedBehaviorWithEnforcedReplies<Saga.Com
   private final String sagaId;
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
-  private final ActorRef<ClusterSharding.ShardCommand> shard;
+  private final IdlePassivation<Command, State> passivation;
   private final Sagas sagas;
   private final ObjectMapper mapper;
-  private final Duration passivateAfter;
   private final EventTags tags;
   private EventHandler<State, Event> eventHandler;
   private boolean warnedMissingDefinition;
@@ -558,11 +556,12 @@ public final class Saga extends EventSourcedBehaviorWithEnforcedReplies<Saga.Com
     this.sagaId = sagaId;
     this.context = context;
     this.timers = timers;
-    this.shard = shard;
     this.sagas = Sagas.get(context.getSystem());
     this.mapper = Json.mapper(context.getSystem());
     Config config = context.getSystem().settings().config();
-    this.passivateAfter = config.getDuration("linecommerce.sagas.passivate-finished-after");
+    // not only finished sagas: an id that was only looked up (not started) leaves too
+    this.passivation = new IdlePassivation<>(context, timers, shard,
+        config.getDuration("linecommerce.sagas.passivate-finished-after"), Idle.INSTANCE, s -> !s.status().isLive());
     this.tags = tags(context.getSystem());
   }
 
@@ -576,14 +575,8 @@ public final class Saga extends EventSourcedBehaviorWithEnforcedReplies<Saga.Com
   }
 
   static void startSharding(ActorSystem<?> system) {
-    ClusterShardingSettings settings = ClusterShardingSettings.create(system)
-        .withRememberEntities(true)
-        .withRememberEntitiesStoreMode(ClusterShardingSettings.rememberEntitiesStoreModeEventSourced());
-    Entity<Command, ShardingEnvelope<Command>> entity =
-        Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), ctx.getShard())).withSettings(settings);
-    String role = system.settings().config().getString("linecommerce.sagas.role").trim();
-    if (!role.isEmpty()) entity = entity.withRole(role);
-    ClusterSharding.get(system).init(entity);
+    RememberedEntities.init(system, ENTITY_KEY, system.settings().config().getString("linecommerce.sagas.role"),
+        Saga::create);
   }
 
   /** The saga entity; {@code shard} (null outside sharding) is told when a finished saga passivates. */
@@ -603,6 +596,10 @@ public final class Saga extends EventSourcedBehaviorWithEnforcedReplies<Saga.Com
 
   @Override
   public CommandHandlerWithReply<Command, Event, State> commandHandler() {
+    return passivation.restartOnEveryCommand(buildCommandHandler());
+  }
+
+  private CommandHandlerWithReply<Command, Event, State> buildCommandHandler() {
     CommandHandlerWithReplyBuilder<Command, Event, State> builder = newCommandHandlerWithReplyBuilder();
     builder.forState(s -> s.status() == Status.NOT_STARTED)
         .onCommand(Start.class, this::onStart)
@@ -625,7 +622,7 @@ public final class Saga extends EventSourcedBehaviorWithEnforcedReplies<Saga.Com
             StatusReply.error("saga " + sagaId + " is " + state.status().code())));
     builder.forAnyState()
         .onCommand(GetStatus.class, (state, cmd) -> Effect().reply(cmd.replyTo(), summary(state)))
-        .onCommand(Idle.class, this::onIdle)
+        .onCommand(Idle.class, (state, cmd) -> passivation.onIdle(state))
         // late results, timers and rechecks of a saga that moved on
         .onAnyCommand(() -> Effect().noReply());
     return builder.build();
@@ -664,6 +661,7 @@ public final class Saga extends EventSourcedBehaviorWithEnforcedReplies<Saga.Com
                 sagaId, state.definition(), state.status().code(), state.stepName(), state.attempt());
           }
           proceed(state);
+          passivation.restart();
         })
         .build();
   }
@@ -693,7 +691,7 @@ public final class Saga extends EventSourcedBehaviorWithEnforcedReplies<Saga.Com
     } catch (IllegalArgumentException e) {
       return Effect().reply(cmd.replyTo(), StatusReply.error(e.getMessage()));
     }
-    Transition t = new Transition(state, cmd.meta() != null ? cmd.meta() : MessageMeta.root(SOURCE, sagaId));
+    Transition<Event, State> t = transition(state, cmd.meta() != null ? cmd.meta() : MessageMeta.root(SOURCE, sagaId));
     t.add(new SagaStarted(sagaId, t.meta(), definition.name(), cmd.inputJson()));
     enterStep(t, definition, 0);
     context.getLog().info("Saga {} ({}) started", sagaId, definition.name());
@@ -726,7 +724,7 @@ public final class Saga extends EventSourcedBehaviorWithEnforcedReplies<Saga.Com
     } catch (JsonProcessingException e) {
       return Effect().reply(cmd.replyTo(), StatusReply.error("signal payload is not JSON: " + e.getOriginalMessage()));
     }
-    Transition t = new Transition(state, cmd.meta() != null ? cmd.meta() : state.origin());
+    Transition<Event, State> t = transition(state, cmd.meta() != null ? cmd.meta() : state.origin());
     if (state.status() == Status.WAITING && state.step() == index) {
       StepOutcome outcome;
       try {
@@ -756,7 +754,7 @@ public final class Saga extends EventSourcedBehaviorWithEnforcedReplies<Saga.Com
     timers.cancel(ATTEMPT_TIMER);
     Optional<SagaDefinition<?>> definition = definitionFor(state);
     if (definition.isEmpty()) return Effect().noReply();
-    Transition t = new Transition(state, state.origin());
+    Transition<Event, State> t = transition(state, state.origin());
     if (cmd.compensation()) {
       t.add(new StepCompensated(sagaId, t.meta(), cmd.step(), state.stepName(), cmd.attempt(), cmd.resultJson()));
       compensateFrom(t, definition.get(), cmd.step() - 1);
@@ -775,7 +773,7 @@ public final class Saga extends EventSourcedBehaviorWithEnforcedReplies<Saga.Com
     if (found.isEmpty()) return Effect().noReply();
     SagaStep<?> step = found.get().step(cmd.step());
     RetryPolicy policy = cmd.compensation() ? step.compensationRetry() : step.retry();
-    Transition t = new Transition(state, state.origin());
+    Transition<Event, State> t = transition(state, state.origin());
     String what = (cmd.compensation() ? "compensation of " : "step ") + step.name();
     if (!cmd.permanent() && cmd.attempt() < policy.maxAttempts()) {
       Instant retryAt = Instant.now().plus(policy.backoffAfter(cmd.attempt()));
@@ -805,54 +803,29 @@ public final class Saga extends EventSourcedBehaviorWithEnforcedReplies<Saga.Com
     Optional<SagaDefinition<?>> definition = definitionFor(state);
     if (definition.isEmpty()) return Effect().noReply();
     context.getLog().info("Saga {}: deadline {} of step {} passed", sagaId, state.deadline(), state.stepName());
-    Transition t = new Transition(state, state.origin());
+    Transition<Event, State> t = transition(state, state.origin());
     t.add(new DeadlinePassed(sagaId, t.meta(), state.step(), state.stepName(), state.deadline()));
     applyOutcome(t, definition.get(), state.step(), definition.get().step(state.step()).deadlineOutcome());
     return persist(state, t).thenNoReply();
   }
 
-  private ReplyEffect<Event, State> onIdle(State state, Idle cmd) {
-    if (state.status().isLive()) return Effect().noReply();
-    if (shard != null) {
-      shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
-      return Effect().noReply();
-    }
-    return Effect().stop().thenNoReply();
-  }
-
   // ---------------------------------------------------------------- transitions (decide events)
 
-  /** Events decided by one command, applied as they are added so later decisions see them. */
-  private final class Transition {
-    private final MessageMeta cause;
-    private final List<Event> events = new ArrayList<>();
-    private State state;
-
-    Transition(State state, MessageMeta cause) {
-      this.state = state;
-      this.cause = cause;
-    }
-
-    MessageMeta meta() {
-      return cause.causes(SOURCE);
-    }
-
-    void add(Event event) {
-      events.add(event);
-      state = eventHandler().apply(state, event);
-    }
+  /** The events one command decides; {@code cause} is never null (the saga's origin at worst). */
+  private Transition<Event, State> transition(State state, MessageMeta cause) {
+    return new Transition<>(state, eventHandler()::apply, cause, SOURCE);
   }
 
-  private EffectBuilder<Event, State> persist(State before, Transition t) {
-    EffectBuilder<Event, State> effect = Effect().persist(t.events);
-    State after = t.state;
+  private EffectBuilder<Event, State> persist(State before, Transition<Event, State> t) {
+    EffectBuilder<Event, State> effect = t.persist();
+    State after = t.state();
     boolean movedOn = before.status() != after.status() || before.step() != after.step()
         || before.attempt() != after.attempt();
     // an early signal changes nothing in flight; anything else starts the next action or timer
     return movedOn ? effect.thenRun(this::proceed) : effect;
   }
 
-  private void enterStep(Transition t, SagaDefinition<?> definition, int index) {
+  private void enterStep(Transition<Event, State> t, SagaDefinition<?> definition, int index) {
     SagaStep<?> step = definition.step(index);
     String commandId = UUID.randomUUID().toString();
     if (step.kind() == SagaStep.Kind.ACTION) {
@@ -861,17 +834,17 @@ public final class Saga extends EventSourcedBehaviorWithEnforcedReplies<Saga.Com
     }
     Duration within;
     try {
-      within = waitFor(definition, t.state, index, commandId);
+      within = waitFor(definition, t.state(), index, commandId);
     } catch (RuntimeException e) {
       failStep(t, definition, index, "could not compute the deadline: " + describe(e), false);
       return;
     }
     t.add(new StepAwaitingSignal(sagaId, t.meta(), index, step.name(), commandId, Instant.now().plus(within)));
-    String early = t.state.earlySignals().get(step.name());
+    String early = t.state().earlySignals().get(step.name());
     if (early != null) {
       StepOutcome outcome;
       try {
-        outcome = decideSignal(definition, t.state, index, early);
+        outcome = decideSignal(definition, t.state(), index, early);
       } catch (RuntimeException e) {
         outcome = StepOutcome.failure("signal handler failed: " + describe(e));
       }
@@ -879,7 +852,7 @@ public final class Saga extends EventSourcedBehaviorWithEnforcedReplies<Saga.Com
     }
   }
 
-  private void stepSucceeded(Transition t, SagaDefinition<?> definition, int index, int attempt, String resultJson) {
+  private void stepSucceeded(Transition<Event, State> t, SagaDefinition<?> definition, int index, int attempt, String resultJson) {
     t.add(new StepSucceeded(sagaId, t.meta(), index, definition.step(index).name(), attempt, resultJson));
     if (index + 1 < definition.steps().size()) {
       enterStep(t, definition, index + 1);
@@ -889,7 +862,7 @@ public final class Saga extends EventSourcedBehaviorWithEnforcedReplies<Saga.Com
     }
   }
 
-  private void applyOutcome(Transition t, SagaDefinition<?> definition, int index, StepOutcome outcome) {
+  private void applyOutcome(Transition<Event, State> t, SagaDefinition<?> definition, int index, StepOutcome outcome) {
     if (outcome instanceof StepOutcome.Success success) {
       String json;
       try {
@@ -912,7 +885,7 @@ public final class Saga extends EventSourcedBehaviorWithEnforcedReplies<Saga.Com
    * part (some lines reserved, others not), and compensations tolerate having nothing to undo. A
    * waiting step's failure is a decision (a cancel, a passed deadline) with no effect to undo.
    */
-  private void failStep(Transition t, SagaDefinition<?> definition, int index, String reason, boolean timedOut) {
+  private void failStep(Transition<Event, State> t, SagaDefinition<?> definition, int index, String reason, boolean timedOut) {
     SagaStep<?> step = definition.step(index);
     boolean compensateItself = step.kind() == SagaStep.Kind.ACTION && step.hasCompensation();
     t.add(new SagaFailed(sagaId, t.meta(), index, step.name(), reason, compensateItself));
@@ -920,7 +893,7 @@ public final class Saga extends EventSourcedBehaviorWithEnforcedReplies<Saga.Com
   }
 
   /** Starts the compensation of the nearest step at or before {@code from} that has one, or ends the saga. */
-  private void compensateFrom(Transition t, SagaDefinition<?> definition, int from) {
+  private void compensateFrom(Transition<Event, State> t, SagaDefinition<?> definition, int from) {
     for (int i = from; i >= 0; i--) {
       SagaStep<?> step = definition.step(i);
       if (step.hasCompensation()) {
@@ -929,14 +902,17 @@ public final class Saga extends EventSourcedBehaviorWithEnforcedReplies<Saga.Com
       }
     }
     t.add(new SagaCompensated(sagaId, t.meta()));
-    context.getLog().info("Saga {} ({}) failed and was compensated: {}", sagaId, definition.name(), t.state.failureReason());
+    context.getLog().info("Saga {} ({}) failed and was compensated: {}", sagaId, definition.name(), t.state().failureReason());
   }
 
   // ---------------------------------------------------------------- side effects
 
   /** Starts what the state says is due: an attempt, a retry timer, a deadline timer, or passivation. */
   private void proceed(State state) {
-    timers.cancelAll();
+    timers.cancel(ATTEMPT_TIMER);
+    timers.cancel(RETRY_TIMER);
+    timers.cancel(DEADLINE_TIMER);
+    timers.cancel(RECHECK_TIMER);
     Instant now = Instant.now();
     switch (state.status()) {
       case RUNNING, COMPENSATING -> {
@@ -952,7 +928,7 @@ public final class Saga extends EventSourcedBehaviorWithEnforcedReplies<Saga.Com
         Duration left = Duration.between(now, state.deadline());
         timers.startSingleTimer(DEADLINE_TIMER, new DeadlineDue(state.step()), left.isNegative() ? Duration.ZERO : left);
       }
-      default -> timers.startSingleTimer(IDLE_TIMER, Idle.INSTANCE, passivateAfter);
+      default -> { } // finished: IdlePassivation lets it leave memory
     }
   }
 
