@@ -17,9 +17,7 @@ import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
-import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
@@ -56,6 +54,8 @@ import org.linecommerce.catalog.api.ProductEvent.StockReserved;
 import org.linecommerce.catalog.api.Reservation;
 import org.linecommerce.catalog.internal.ProductDecider.Decision;
 import org.linecommerce.runtime.CborSerializable;
+import org.linecommerce.runtime.entity.IdlePassivation;
+import org.linecommerce.runtime.entity.RememberedEntities;
 import org.linecommerce.runtime.subscription.EventTags;
 
 /**
@@ -68,7 +68,8 @@ import org.linecommerce.runtime.subscription.EventTags;
  * <p>Three parts: the {@link State} (data, discontinued, and a {@link ReservationBook} that holds
  * the reservations and remembers closed outcomes), the {@link ProductDecider} (what each command
  * decides, pure) and this class, which wires them to Pekko: the command handler table, the event
- * handler table ({@link #EVENTS}), the expiry timer and passivation.
+ * handler table ({@link #EVENTS}) and the expiry timer. Remembered sharding and idle passivation
+ * are the runtime's ({@link RememberedEntities}, {@link IdlePassivation}), shared with the sagas.
  *
  * <p><b>Stock.</b> {@code available} = stock on hand − units held by active reservations, never
  * below zero: a reserve is granted only when enough units are available, and the stock on hand
@@ -97,7 +98,6 @@ public final class Product
   public static final String ROLE = "catalog";
   private static final int SNAPSHOT_EVERY = 100;
   private static final String EXPIRY_TIMER = "expiry";
-  private static final String IDLE_TIMER = "idle";
 
   /** The earliest expiry is due; no reply. */
   enum ExpiryDue implements ProductCommand.Internal { INSTANCE }
@@ -215,8 +215,7 @@ public final class Product
   private final ProductDecider decider;
   private final ActorContext<ProductCommand> context;
   private final TimerScheduler<ProductCommand> timers;
-  private final ActorRef<ClusterSharding.ShardCommand> shard;
-  private final Duration passivateAfter;
+  private final IdlePassivation<ProductCommand, State> idle;
   private final EventTags tags;
 
   private Product(
@@ -231,8 +230,10 @@ public final class Product
     this.decider = new ProductDecider(productId);
     this.context = context;
     this.timers = timers;
-    this.shard = shard;
-    this.passivateAfter = context.getSystem().settings().config().getDuration("linecommerce.catalog.passivate-idle-after");
+    // held reservations keep the product awake: their expiry timer must run
+    this.idle = new IdlePassivation<>(context, timers, shard,
+        context.getSystem().settings().config().getDuration("linecommerce.catalog.passivate-idle-after"),
+        Idle.INSTANCE, state -> !state.reservations().holdsAny());
     this.tags = EventTags.fromConfig(context.getSystem(), ProductEvent.TAG_PREFIX);
   }
 
@@ -241,13 +242,7 @@ public final class Product
    * nodes with role {@value #ROLE}, a proxy elsewhere. Idempotent.
    */
   public static void init(ActorSystem<?> system) {
-    ClusterShardingSettings settings = ClusterShardingSettings.create(system)
-        .withRememberEntities(true)
-        .withRememberEntitiesStoreMode(ClusterShardingSettings.rememberEntitiesStoreModeEventSourced());
-    ClusterSharding.get(system).init(
-        Entity.of(ProductCommand.ENTITY_KEY, ctx -> create(ctx.getEntityId(), ctx.getShard()))
-            .withSettings(settings)
-            .withRole(ROLE));
+    RememberedEntities.init(system, ProductCommand.ENTITY_KEY, ROLE, Product::create);
   }
 
   /** The entity; {@code shard} (null outside sharding) is told when an idle product passivates. */
@@ -291,13 +286,9 @@ public final class Product
         .onCommand(Get.class, (s, cmd) -> Effect().reply(cmd.replyTo(), decider.summary(s)))
         .onCommand(GetReservation.class,
             (s, cmd) -> Effect().reply(cmd.replyTo(), decider.reservation(s, cmd.reservationId())))
-        .onCommand(Idle.class, this::onIdle)
+        .onCommand(Idle.class, (s, cmd) -> idle.onIdle(s))
         .onAnyCommand(() -> Effect().noReply());
-    CommandHandlerWithReply<ProductCommand, ProductEvent, State> handler = builder.build();
-    return (state, command) -> {
-      if (command != Idle.INSTANCE) restartIdleTimer();
-      return handler.apply(state, command);
-    };
+    return idle.restartOnEveryCommand(builder.build());
   }
 
   @Override
@@ -314,7 +305,7 @@ public final class Product
                 productId, state.active().size(), state.reserved(), state.nextExpiry().orElse(null));
           }
           armExpiry(state);
-          restartIdleTimer();
+          idle.restart();
         })
         .build();
   }
@@ -399,22 +390,6 @@ public final class Product
     }
     Duration delay = Duration.between(Instant.now(), next.get());
     timers.startSingleTimer(EXPIRY_TIMER, ExpiryDue.INSTANCE, delay.isNegative() ? Duration.ZERO : delay);
-  }
-
-  // ---------------------------------------------------------------- idle passivation
-
-  private void restartIdleTimer() {
-    timers.startSingleTimer(IDLE_TIMER, Idle.INSTANCE, passivateAfter);
-  }
-
-  /** Held reservations keep the product awake: their expiry timer must run. */
-  private ReplyEffect<ProductEvent, State> onIdle(State state, Idle cmd) {
-    if (state.reservations().holdsAny()) return Effect().noReply();
-    if (shard != null) {
-      shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
-      return Effect().noReply();
-    }
-    return Effect().stop().thenNoReply();
   }
 
   // ---------------------------------------------------------------- product data helpers

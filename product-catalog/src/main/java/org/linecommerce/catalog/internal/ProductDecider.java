@@ -2,10 +2,10 @@ package org.linecommerce.catalog.internal;
 
 import java.math.BigDecimal;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Function;
 import org.apache.pekko.pattern.StatusReply;
 import org.linecommerce.catalog.api.ProductCommand.AdjustStock;
 import org.linecommerce.catalog.api.ProductCommand.ChangePrice;
@@ -32,6 +32,7 @@ import org.linecommerce.catalog.api.Reservation;
 import org.linecommerce.catalog.api.UpsertResult;
 import org.linecommerce.catalog.internal.Product.State;
 import org.linecommerce.runtime.MessageMeta;
+import org.linecommerce.runtime.entity.Transition;
 
 /**
  * What one product decides for each command, without actors: (state, command, now) → the events
@@ -75,10 +76,10 @@ final class ProductDecider {
     if (!productId.equals(data.id())) {
       return answer(state, StatusReply.error("product data id '" + data.id() + "' does not match product '" + productId + "'"));
     }
-    Changes c = new Changes(state, cmd.meta());
+    Transition<ProductEvent, State> c = changes(state, cmd.meta());
     if (!state.exists()) {
       c.add(new ProductCreated(productId, data, c.meta()));
-      return c.decide(s -> StatusReply.success(new UpsertResult(UpsertResult.Outcome.CREATED, summary(s))));
+      return decide(c, s -> StatusReply.success(new UpsertResult(UpsertResult.Outcome.CREATED, summary(s))));
     }
     ProductData current = state.data();
     if (data.stock() != current.stock() && data.stock() < state.reserved()) {
@@ -90,7 +91,7 @@ final class ProductDecider {
       c.add(new StockAdjusted(productId, data.stock(), data.stock() - state.reserved(), "upsert", c.meta()));
     }
     UpsertResult.Outcome outcome = c.isEmpty() ? UpsertResult.Outcome.UNCHANGED : UpsertResult.Outcome.UPDATED;
-    return c.decide(s -> StatusReply.success(new UpsertResult(outcome, summary(s))));
+    return decide(c, s -> StatusReply.success(new UpsertResult(outcome, summary(s))));
   }
 
   Decision<StatusReply<ProductSummary>> changePrice(State state, ChangePrice cmd) {
@@ -98,11 +99,11 @@ final class ProductDecider {
     String currency = cmd.currency() == null ? null : cmd.currency().trim().toUpperCase(Locale.ROOT);
     Optional<String> violation = ProductRules.priceViolation(price, currency);
     if (violation.isPresent()) return answer(state, StatusReply.error(violation.get()));
-    Changes c = new Changes(state, cmd.meta());
+    Transition<ProductEvent, State> c = changes(state, cmd.meta());
     if (!price.equals(state.data().price()) || !currency.equals(state.data().currency())) {
       c.add(new PriceChanged(productId, price, currency, c.meta()));
     }
-    return c.decide(s -> StatusReply.success(summary(s)));
+    return decide(c, s -> StatusReply.success(summary(s)));
   }
 
   /** Changes the stock on hand by {@code delta}; never below 0 nor below the units still reserved. */
@@ -113,20 +114,20 @@ final class ProductDecider {
       return answer(state, StatusReply.error(
           "stock of product " + productId + " cannot go from " + state.stock() + " to " + next));
     }
-    Changes c = new Changes(state, cmd.meta());
-    c.expireOverdue(now);
+    Transition<ProductEvent, State> c = changes(state, cmd.meta());
+    releaseOverdue(c, now);
     if (next < c.state().reserved()) {
       return answer(state, StatusReply.error(belowReserved((int) next, c.state())));
     }
     String reason = cmd.reason() == null || cmd.reason().isBlank() ? "adjusted" : truncate(cmd.reason().strip());
     c.add(new StockAdjusted(productId, (int) next, (int) next - c.state().reserved(), reason, c.meta()));
-    return c.decide(s -> StatusReply.success(summary(s)));
+    return decide(c, s -> StatusReply.success(summary(s)));
   }
 
   Decision<StatusReply<ProductSummary>> discontinue(State state, Discontinue cmd) {
-    Changes c = new Changes(state, cmd.meta());
+    Transition<ProductEvent, State> c = changes(state, cmd.meta());
     if (!state.discontinued()) c.add(new ProductDiscontinued(productId, c.meta()));
-    return c.decide(s -> StatusReply.success(summary(s)));
+    return decide(c, s -> StatusReply.success(summary(s)));
   }
 
   // ---------------------------------------------------------------- reservations
@@ -140,8 +141,8 @@ final class ProductDecider {
     Optional<String> violation = ProductRules.reservationViolation(cmd.reservationId(), cmd.quantity(), cmd.ttl());
     if (violation.isPresent()) return answer(state, StatusReply.error(violation.get()));
 
-    Changes c = new Changes(state, cmd.meta());
-    c.expireOverdue(now);
+    Transition<ProductEvent, State> c = changes(state, cmd.meta());
+    releaseOverdue(c, now);
     int available = c.state().available();
     if (c.state().discontinued()) {
       c.add(new ReservationRefused(productId, cmd.reservationId(), cmd.quantity(),
@@ -154,7 +155,7 @@ final class ProductDecider {
       c.add(new StockReserved(productId, cmd.reservationId(), cmd.quantity(), now.plus(cmd.ttl()),
           available - cmd.quantity(), c.meta()));
     }
-    return c.decide(s -> firstDecision(s.lookup(cmd.reservationId()).orElseThrow()));
+    return decide(c, s -> firstDecision(s.lookup(cmd.reservationId()).orElseThrow()));
   }
 
   /**
@@ -165,7 +166,7 @@ final class ProductDecider {
     Optional<String> badId = ProductRules.reservationIdViolation(cmd.reservationId());
     if (badId.isPresent()) return answer(state, StatusReply.error(badId.get()));
     Optional<Reservation> known = state.lookup(cmd.reservationId());
-    Changes c = new Changes(state, cmd.meta());
+    Transition<ProductEvent, State> c = changes(state, cmd.meta());
     if (known.isEmpty()) {
       // closes the id: a reserve that arrives after its compensation must not hold stock
       c.add(new ReservationReleased(productId, cmd.reservationId(), 0, ReservationBook.RELEASED, state.available(),
@@ -187,7 +188,7 @@ final class ProductDecider {
         }
       }
     }
-    return c.decide(s -> StatusReply.success(s.lookup(cmd.reservationId()).orElseThrow()));
+    return decide(c, s -> StatusReply.success(s.lookup(cmd.reservationId()).orElseThrow()));
   }
 
   /** Sells the units of an active reservation; an overdue one expires instead and the commit is refused. */
@@ -201,15 +202,15 @@ final class ProductDecider {
     Reservation r = known.get();
     switch (r.status()) {
       case ACTIVE -> {
-        Changes c = new Changes(state, cmd.meta());
+        Transition<ProductEvent, State> c = changes(state, cmd.meta());
         if (!r.expiresAt().isAfter(now)) {
           c.add(new ReservationReleased(productId, r.reservationId(), r.quantity(), ReservationBook.EXPIRED,
               state.available() + r.quantity(), c.meta()));
-          return c.decide(s -> StatusReply.error(cannotCommit(s.lookup(cmd.reservationId()).orElseThrow())));
+          return decide(c, s -> StatusReply.error(cannotCommit(s.lookup(cmd.reservationId()).orElseThrow())));
         }
         c.add(new ReservationCommitted(productId, r.reservationId(), r.quantity(), state.stock() - r.quantity(),
             state.available(), c.meta()));
-        return c.decide(s -> StatusReply.success(s.lookup(cmd.reservationId()).orElseThrow()));
+        return decide(c, s -> StatusReply.success(s.lookup(cmd.reservationId()).orElseThrow()));
       }
       case COMMITTED -> {
         return answer(state, StatusReply.success(r));
@@ -230,17 +231,17 @@ final class ProductDecider {
     }
     Reservation r = known.get();
     if (r.status() != Reservation.Status.COMMITTED) return answer(state, StatusReply.success(r));
-    Changes c = new Changes(state, cmd.meta());
+    Transition<ProductEvent, State> c = changes(state, cmd.meta());
     c.add(new ReservationReverted(productId, r.reservationId(), r.quantity(), state.stock() + r.quantity(),
         state.available() + r.quantity(), c.meta()));
-    return c.decide(s -> StatusReply.success(s.lookup(cmd.reservationId()).orElseThrow()));
+    return decide(c, s -> StatusReply.success(s.lookup(cmd.reservationId()).orElseThrow()));
   }
 
   /** Releases every reservation whose expiry has passed, as the expiry timer does; no reply. */
   Decision<Void> expireOverdue(State state, Instant now) {
-    Changes c = new Changes(state, null);
-    c.expireOverdue(now);
-    return c.decide(s -> null);
+    Transition<ProductEvent, State> c = changes(state, null);
+    releaseOverdue(c, now);
+    return decide(c, s -> null);
   }
 
   // ---------------------------------------------------------------- reads
@@ -296,43 +297,19 @@ final class ProductDecider {
   }
 
   /** The events one command decides, applied as they are added so later decisions see them. */
-  private final class Changes {
-    private final MessageMeta cause;
-    private final List<ProductEvent> events = new ArrayList<>();
-    private State state;
+  private static Transition<ProductEvent, State> changes(State state, MessageMeta cause) {
+    return new Transition<>(state, Product.EVENTS::apply, cause, SOURCE);
+  }
 
-    Changes(State state, MessageMeta cause) {
-      this.state = state;
-      this.cause = cause;
+  /** Releases every reservation whose expiry has passed, as the expiry timer does. */
+  private void releaseOverdue(Transition<ProductEvent, State> c, Instant now) {
+    for (Reservation r : c.state().reservations().overdue(now)) {
+      c.add(new ReservationReleased(productId, r.reservationId(), r.quantity(), ReservationBook.EXPIRED,
+          c.state().available() + r.quantity(), c.meta()));
     }
+  }
 
-    /** The metadata of the next event: caused by the command's message, or a root when it has none. */
-    MessageMeta meta() {
-      return cause != null ? cause.causes(SOURCE) : MessageMeta.root(SOURCE, null);
-    }
-
-    State state() {
-      return state;
-    }
-
-    boolean isEmpty() {
-      return events.isEmpty();
-    }
-
-    void add(ProductEvent event) {
-      events.add(event);
-      state = Product.EVENTS.apply(state, event);
-    }
-
-    void expireOverdue(Instant now) {
-      for (Reservation r : state.reservations().overdue(now)) {
-        add(new ReservationReleased(productId, r.reservationId(), r.quantity(), ReservationBook.EXPIRED,
-            state.available() + r.quantity(), meta()));
-      }
-    }
-
-    <R> Decision<R> decide(java.util.function.Function<State, R> reply) {
-      return new Decision<>(List.copyOf(events), state, reply.apply(state));
-    }
+  private static <R> Decision<R> decide(Transition<ProductEvent, State> c, Function<State, R> reply) {
+    return new Decision<>(c.events(), c.state(), reply.apply(c.state()));
   }
 }
