@@ -54,7 +54,9 @@ public sealed interface ProductCommand extends CborSerializable {
    * active {@link Reservation}, or an error when fewer units are available or the product is
    * discontinued (both remembered: a retry gets the same refusal), or when the product does not
    * exist or the arguments are invalid (nothing remembered). A reservation id seen before gets the
-   * decision of the first reserve again (with the reservation's current status).
+   * decision of the first reserve again (with the reservation's current status). A product
+   * remembers every active reservation and its last 1,000 closed ones (refused, released, expired,
+   * committed, reverted); an id closed longer ago is forgotten and treated as new by every command.
    */
   record Reserve(String reservationId, int quantity, Duration ttl, MessageMeta meta,
       ActorRef<StatusReply<Reservation>> replyTo) implements ProductCommand {}
@@ -79,7 +81,8 @@ public sealed interface ProductCommand extends CborSerializable {
    * Undoes the reservation whatever it holds, for compensations: an active one is released (as
    * {@link Release} does), a committed one returns its units to stock on hand (status reverted),
    * an unknown id is closed like {@link Release}; a closed one (released, expired, refused,
-   * reverted) is answered as it is. Idempotent; replies the reservation.
+   * reverted) is answered as it is. Idempotent; replies the reservation. A committed reservation
+   * the product no longer remembers (see {@link Reserve}) is closed with 0 units: stock unchanged.
    */
   record Revert(String reservationId, MessageMeta meta, ActorRef<StatusReply<Reservation>> replyTo)
       implements ProductCommand {}

@@ -1,11 +1,11 @@
 package org.linecommerce.catalog.internal;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,16 +17,13 @@ import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
-import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
-import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReplyBuilder;
-import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventHandlerBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
@@ -54,11 +51,11 @@ import org.linecommerce.catalog.api.ProductEvent.ReservationReleased;
 import org.linecommerce.catalog.api.ProductEvent.ReservationReverted;
 import org.linecommerce.catalog.api.ProductEvent.StockAdjusted;
 import org.linecommerce.catalog.api.ProductEvent.StockReserved;
-import org.linecommerce.catalog.api.ProductSummary;
 import org.linecommerce.catalog.api.Reservation;
-import org.linecommerce.catalog.api.UpsertResult;
+import org.linecommerce.catalog.internal.ProductDecider.Decision;
 import org.linecommerce.runtime.CborSerializable;
-import org.linecommerce.runtime.MessageMeta;
+import org.linecommerce.runtime.entity.IdlePassivation;
+import org.linecommerce.runtime.entity.RememberedEntities;
 import org.linecommerce.runtime.subscription.EventTags;
 
 /**
@@ -68,6 +65,12 @@ import org.linecommerce.runtime.subscription.EventTags;
  * and persisting {@link ProductEvent}s, tagged {@code product-0..N-1} for the search read model
  * and for higher domains (an expired reservation is news for the customer).
  *
+ * <p>Three parts: the {@link State} (data, discontinued, and a {@link ReservationBook} that holds
+ * the reservations and remembers closed outcomes), the {@link ProductDecider} (what each command
+ * decides, pure) and this class, which wires them to Pekko: the command handler table, the event
+ * handler table ({@link #EVENTS}) and the expiry timer. Remembered sharding and idle passivation
+ * are the runtime's ({@link RememberedEntities}, {@link IdlePassivation}), shared with the sagas.
+ *
  * <p><b>Stock.</b> {@code available} = stock on hand − units held by active reservations, never
  * below zero: a reserve is granted only when enough units are available, and the stock on hand
  * cannot be set below what is reserved. The entity handles one command at a time, so concurrent
@@ -76,10 +79,10 @@ import org.linecommerce.runtime.subscription.EventTags;
  * <p><b>Reservations.</b> Each carries an absolute expiry. One timer is armed for the earliest
  * expiry; when it fires, every overdue reservation is released with reason {@code expired}. Commands
  * that depend on availability release overdue ones first, so a late timer never refuses stock that
- * is free. Decisions are idempotent per reservation id: the entity remembers every active
- * reservation and the outcome of the last {@value #REMEMBERED_OUTCOMES} closed ones (refused,
- * released, expired, committed) so a retried command gets the first answer. Refusals are
- * persisted ({@code ReservationRefused}) for that reason.
+ * is free. Decisions are idempotent per reservation id: the product remembers every active
+ * reservation and the outcome of the last {@value ReservationBook#REMEMBERED_OUTCOMES} closed ones
+ * (see {@link ReservationBook} for what a retried command gets once its id is forgotten). Refusals
+ * are persisted ({@code ReservationRefused}) for that reason.
  *
  * <p><b>Waking up.</b> Nobody messages a product whose node crashed, yet its reservations must
  * expire. The entity type therefore uses remember-entities with the event-sourced store (as the
@@ -93,15 +96,8 @@ public final class Product
     extends EventSourcedBehaviorWithEnforcedReplies<ProductCommand, ProductEvent, Product.State> {
 
   public static final String ROLE = "catalog";
-  static final String SOURCE = "catalog";
-  /** How many closed reservations (refused, released, expired, committed) a product remembers. */
-  static final int REMEMBERED_OUTCOMES = 1000;
-  static final String EXPIRED = "expired";
-  static final String RELEASED = "released";
   private static final int SNAPSHOT_EVERY = 100;
-  private static final int MAX_REASON = 200;
   private static final String EXPIRY_TIMER = "expiry";
-  private static final String IDLE_TIMER = "idle";
 
   /** The earliest expiry is due; no reply. */
   enum ExpiryDue implements ProductCommand.Internal { INSTANCE }
@@ -112,22 +108,48 @@ public final class Product
   // ---------------------------------------------------------------- state
 
   /**
+   * What a product is after its events; also its snapshot. Stored as version 1 wrote it (type
+   * {@code Product$State}, fields {@code data}, {@code discontinued}, {@code reserved}, {@code
+   * active}, {@code closed}), so snapshots of either version read on both; a field added later
+   * must accept its absence (null) in older snapshots.
+   *
    * @param data the product's data, its stock being the stock on hand; null before creation
-   * @param reserved units held by {@code active}
-   * @param active active reservations by id
-   * @param closed closed reservations, oldest first, at most {@link #REMEMBERED_OUTCOMES}
+   * @param reservations active reservations and remembered outcomes
    */
-  public record State(
-      ProductData data, boolean discontinued, int reserved, Map<String, Reservation> active, List<Reservation> closed)
+  public record State(ProductData data, boolean discontinued, @JsonIgnore ReservationBook reservations)
       implements CborSerializable {
 
     public State {
-      active = active == null ? Map.of() : Map.copyOf(active);
-      closed = closed == null ? List.of() : List.copyOf(closed);
+      reservations = reservations == null ? ReservationBook.empty() : reservations;
+    }
+
+    /** A stored snapshot; {@code reserved} is counted again from {@code active}. */
+    @JsonCreator
+    static State stored(@JsonProperty("data") ProductData data, @JsonProperty("discontinued") boolean discontinued,
+        @JsonProperty("active") Map<String, Reservation> active, @JsonProperty("closed") List<Reservation> closed) {
+      return new State(data, discontinued, ReservationBook.restore(active, closed));
     }
 
     static State empty() {
-      return new State(null, false, 0, Map.of(), List.of());
+      return new State(null, false, ReservationBook.empty());
+    }
+
+    /** Units held by active reservations. */
+    @JsonProperty("reserved")
+    int reserved() {
+      return reservations.reserved();
+    }
+
+    /** Active reservations by id. */
+    @JsonProperty("active")
+    Map<String, Reservation> active() {
+      return reservations.active();
+    }
+
+    /** Remembered closed reservations, oldest first. */
+    @JsonProperty("closed")
+    List<Reservation> closed() {
+      return reservations.closed();
     }
 
     boolean exists() {
@@ -139,81 +161,62 @@ public final class Product
     }
 
     int available() {
-      return stock() - reserved;
+      return stock() - reserved();
     }
 
     Optional<Reservation> lookup(String reservationId) {
-      Reservation live = active.get(reservationId);
-      if (live != null) return Optional.of(live);
-      for (int i = closed.size() - 1; i >= 0; i--) {
-        if (closed.get(i).reservationId().equals(reservationId)) return Optional.of(closed.get(i));
-      }
-      return Optional.empty();
-    }
-
-    List<Reservation> overdue(Instant now) {
-      return active.values().stream()
-          .filter(r -> !r.expiresAt().isAfter(now))
-          .sorted(BY_EXPIRY)
-          .toList();
+      return reservations.lookup(reservationId);
     }
 
     Optional<Instant> nextExpiry() {
-      return active.values().stream().map(Reservation::expiresAt).min(Comparator.naturalOrder());
+      return reservations.nextExpiry();
     }
 
     State withData(ProductData next) {
-      return new State(next, discontinued, reserved, active, closed);
+      return new State(next, discontinued, reservations);
+    }
+
+    State withStock(int stock) {
+      return withData(Product.withStock(data, stock));
     }
 
     State discontinue() {
-      return new State(data, true, reserved, active, closed);
+      return new State(data, true, reservations);
     }
 
-    State hold(Reservation r) {
-      Map<String, Reservation> next = new HashMap<>(active);
-      next.put(r.reservationId(), r);
-      return new State(data, discontinued, reserved + r.quantity(), next, closed);
-    }
-
-    /** A closed reservation {@code r} changes its outcome (committed, then reverted): the newer record wins. */
-    State reopenAndClose(Reservation r, ProductData nextData) {
-      List<Reservation> nextClosed = new ArrayList<>(closed);
-      nextClosed.removeIf(old -> old.reservationId().equals(r.reservationId()));
-      return new State(nextData, discontinued, reserved, active, nextClosed).close(r, nextData);
-    }
-
-    /** {@code r} closed: out of {@code active} (if it was there) and remembered as closed. */
-    State close(Reservation r, ProductData nextData) {
-      Map<String, Reservation> nextActive = active;
-      int nextReserved = reserved;
-      Reservation held = active.get(r.reservationId());
-      if (held != null) {
-        nextActive = new HashMap<>(active);
-        nextActive.remove(r.reservationId());
-        nextReserved -= held.quantity();
-      }
-      List<Reservation> nextClosed = new ArrayList<>(closed.size() + 1);
-      int drop = Math.max(0, closed.size() + 1 - REMEMBERED_OUTCOMES);
-      nextClosed.addAll(closed.subList(drop, closed.size()));
-      nextClosed.add(r);
-      return new State(nextData, discontinued, nextReserved, nextActive, nextClosed);
+    State withReservations(ReservationBook next) {
+      return new State(data, discontinued, next);
     }
   }
 
-  static final Comparator<Reservation> BY_EXPIRY =
-      Comparator.comparing(Reservation::expiresAt).thenComparing(Reservation::reservationId);
+  /** How each event changes a product; pure, shared by the entity and the {@link ProductDecider}. */
+  static final EventHandler<State, ProductEvent> EVENTS = EventHandlerBuilder.<State, ProductEvent>builder()
+      .forAnyState()
+      .onEvent(ProductCreated.class, (s, e) -> s.withData(e.data()))
+      .onEvent(ProductUpdated.class, (s, e) -> s.withData(e.data()))
+      .onEvent(PriceChanged.class, (s, e) -> s.withData(withPrice(s.data(), e.price(), e.currency())))
+      .onEvent(StockAdjusted.class, (s, e) -> s.withStock(e.stock()))
+      .onEvent(ProductDiscontinued.class, (s, e) -> s.discontinue())
+      .onEvent(StockReserved.class, (s, e) -> s.withReservations(
+          s.reservations().reserve(e.productId(), e.reservationId(), e.quantity(), e.expiresAt())))
+      .onEvent(ReservationRefused.class, (s, e) -> s.withReservations(
+          s.reservations().refuse(e.productId(), e.reservationId(), e.quantity(), e.reason())))
+      .onEvent(ReservationReleased.class, (s, e) -> s.withReservations(
+          s.reservations().release(e.productId(), e.reservationId(), e.reason())))
+      .onEvent(ReservationCommitted.class, (s, e) -> s.withStock(e.stock()).withReservations(
+          s.reservations().commit(e.productId(), e.reservationId(), e.quantity())))
+      .onEvent(ReservationReverted.class, (s, e) -> s.withStock(e.stock()).withReservations(
+          s.reservations().revert(e.productId(), e.reservationId(), e.quantity())))
+      .build();
 
   // ---------------------------------------------------------------- the entity
 
   private final String productId;
+  private final ProductDecider decider;
   private final ActorContext<ProductCommand> context;
   private final TimerScheduler<ProductCommand> timers;
-  private final ActorRef<ClusterSharding.ShardCommand> shard;
-  private final Duration passivateAfter;
+  private final IdlePassivation<ProductCommand, State> idle;
   private final EventTags tags;
-  private CommandHandlerWithReply<ProductCommand, ProductEvent, State> commandHandler;
-  private EventHandler<State, ProductEvent> eventHandler;
 
   private Product(
       String productId,
@@ -224,10 +227,13 @@ public final class Product
         PersistenceId.of(ProductCommand.ENTITY_KEY.name(), productId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
     this.productId = productId;
+    this.decider = new ProductDecider(productId);
     this.context = context;
     this.timers = timers;
-    this.shard = shard;
-    this.passivateAfter = context.getSystem().settings().config().getDuration("linecommerce.catalog.passivate-idle-after");
+    // held reservations keep the product awake: their expiry timer must run
+    this.idle = new IdlePassivation<>(context, timers, shard,
+        context.getSystem().settings().config().getDuration("linecommerce.catalog.passivate-idle-after"),
+        Idle.INSTANCE, state -> !state.reservations().holdsAny());
     this.tags = EventTags.fromConfig(context.getSystem(), ProductEvent.TAG_PREFIX);
   }
 
@@ -236,13 +242,7 @@ public final class Product
    * nodes with role {@value #ROLE}, a proxy elsewhere. Idempotent.
    */
   public static void init(ActorSystem<?> system) {
-    ClusterShardingSettings settings = ClusterShardingSettings.create(system)
-        .withRememberEntities(true)
-        .withRememberEntitiesStoreMode(ClusterShardingSettings.rememberEntitiesStoreModeEventSourced());
-    ClusterSharding.get(system).init(
-        Entity.of(ProductCommand.ENTITY_KEY, ctx -> create(ctx.getEntityId(), ctx.getShard()))
-            .withSettings(settings)
-            .withRole(ROLE));
+    RememberedEntities.init(system, ProductCommand.ENTITY_KEY, ROLE, Product::create);
   }
 
   /** The entity; {@code shard} (null outside sharding) is told when an idle product passivates. */
@@ -262,27 +262,16 @@ public final class Product
 
   @Override
   public CommandHandlerWithReply<ProductCommand, ProductEvent, State> commandHandler() {
-    if (commandHandler == null) {
-      CommandHandlerWithReply<ProductCommand, ProductEvent, State> handler = buildCommandHandler();
-      commandHandler = (state, command) -> {
-        if (command != Idle.INSTANCE) timers.startSingleTimer(IDLE_TIMER, Idle.INSTANCE, passivateAfter);
-        return handler.apply(state, command);
-      };
-    }
-    return commandHandler;
-  }
-
-  private CommandHandlerWithReply<ProductCommand, ProductEvent, State> buildCommandHandler() {
     CommandHandlerWithReplyBuilder<ProductCommand, ProductEvent, State> builder = newCommandHandlerWithReplyBuilder();
     builder.forState(s -> !s.exists())
         .onCommand(Upsert.class, this::onUpsert)
-        .onCommand(ChangePrice.class, (s, cmd) -> Effect().reply(cmd.replyTo(), unknownProduct()))
-        .onCommand(AdjustStock.class, (s, cmd) -> Effect().reply(cmd.replyTo(), unknownProduct()))
-        .onCommand(Discontinue.class, (s, cmd) -> Effect().reply(cmd.replyTo(), unknownProduct()))
-        .onCommand(Reserve.class, (s, cmd) -> Effect().reply(cmd.replyTo(), unknownProduct()))
-        .onCommand(Release.class, (s, cmd) -> Effect().reply(cmd.replyTo(), unknownProduct()))
-        .onCommand(Commit.class, (s, cmd) -> Effect().reply(cmd.replyTo(), unknownProduct()))
-        .onCommand(Revert.class, (s, cmd) -> Effect().reply(cmd.replyTo(), unknownProduct()));
+        .onCommand(ChangePrice.class, (s, cmd) -> Effect().reply(cmd.replyTo(), decider.unknownProduct()))
+        .onCommand(AdjustStock.class, (s, cmd) -> Effect().reply(cmd.replyTo(), decider.unknownProduct()))
+        .onCommand(Discontinue.class, (s, cmd) -> Effect().reply(cmd.replyTo(), decider.unknownProduct()))
+        .onCommand(Reserve.class, (s, cmd) -> Effect().reply(cmd.replyTo(), decider.unknownProduct()))
+        .onCommand(Release.class, (s, cmd) -> Effect().reply(cmd.replyTo(), decider.unknownProduct()))
+        .onCommand(Commit.class, (s, cmd) -> Effect().reply(cmd.replyTo(), decider.unknownProduct()))
+        .onCommand(Revert.class, (s, cmd) -> Effect().reply(cmd.replyTo(), decider.unknownProduct()));
     builder.forState(State::exists)
         .onCommand(Upsert.class, this::onUpsert)
         .onCommand(ChangePrice.class, this::onChangePrice)
@@ -294,59 +283,29 @@ public final class Product
         .onCommand(Revert.class, this::onRevert)
         .onCommand(ExpiryDue.class, this::onExpiryDue);
     builder.forAnyState()
-        .onCommand(Get.class, (s, cmd) -> Effect().reply(cmd.replyTo(), summary(s)))
-        .onCommand(GetReservation.class, (s, cmd) -> Effect().reply(cmd.replyTo(), s.lookup(cmd.reservationId())
-            .orElse(new Reservation(productId, cmd.reservationId(), Reservation.Status.UNKNOWN, 0, null, null))))
-        .onCommand(Idle.class, this::onIdle)
+        .onCommand(Get.class, (s, cmd) -> Effect().reply(cmd.replyTo(), decider.summary(s)))
+        .onCommand(GetReservation.class,
+            (s, cmd) -> Effect().reply(cmd.replyTo(), decider.reservation(s, cmd.reservationId())))
+        .onCommand(Idle.class, (s, cmd) -> idle.onIdle(s))
         .onAnyCommand(() -> Effect().noReply());
-    return builder.build();
+    return idle.restartOnEveryCommand(builder.build());
   }
 
   @Override
   public EventHandler<State, ProductEvent> eventHandler() {
-    if (eventHandler == null) {
-      eventHandler = newEventHandlerBuilder()
-          .forAnyState()
-          .onEvent(ProductCreated.class, (s, e) -> s.withData(e.data()))
-          .onEvent(ProductUpdated.class, (s, e) -> s.withData(e.data()))
-          .onEvent(PriceChanged.class, (s, e) -> s.withData(withPrice(s.data(), e.price(), e.currency())))
-          .onEvent(StockAdjusted.class, (s, e) -> s.withData(withStock(s.data(), e.stock())))
-          .onEvent(ProductDiscontinued.class, (s, e) -> s.discontinue())
-          .onEvent(StockReserved.class, (s, e) -> s.hold(new Reservation(
-              productId, e.reservationId(), Reservation.Status.ACTIVE, e.quantity(), e.expiresAt(), null)))
-          .onEvent(ReservationRefused.class, (s, e) -> s.close(new Reservation(
-              productId, e.reservationId(), Reservation.Status.REFUSED, e.quantity(), null, e.reason()), s.data()))
-          .onEvent(ReservationReleased.class, (s, e) -> {
-            Reservation held = s.active().get(e.reservationId());
-            Reservation.Status status = EXPIRED.equals(e.reason()) ? Reservation.Status.EXPIRED : Reservation.Status.RELEASED;
-            Reservation closed = held == null
-                ? new Reservation(productId, e.reservationId(), status, 0, null, e.reason())
-                : new Reservation(productId, e.reservationId(), status, held.quantity(), held.expiresAt(), e.reason());
-            return s.close(closed, s.data());
-          })
-          .onEvent(ReservationCommitted.class, (s, e) -> {
-            Reservation held = s.active().get(e.reservationId());
-            Reservation closed = new Reservation(productId, e.reservationId(), Reservation.Status.COMMITTED,
-                e.quantity(), held == null ? null : held.expiresAt(), null);
-            return s.close(closed, withStock(s.data(), e.stock()));
-          })
-          .onEvent(ReservationReverted.class, (s, e) -> s.reopenAndClose(new Reservation(productId, e.reservationId(),
-              Reservation.Status.REVERTED, e.quantity(), null, "reverted"), withStock(s.data(), e.stock())))
-          .build();
-    }
-    return eventHandler;
+    return EVENTS;
   }
 
   @Override
   public SignalHandler<State> signalHandler() {
     return newSignalHandlerBuilder()
         .onSignal(RecoveryCompleted.instance(), state -> {
-          if (!state.active().isEmpty()) {
+          if (state.reservations().holdsAny()) {
             context.getLog().info("Product {} recovered with {} active reservation(s) ({} units); next expiry {}",
                 productId, state.active().size(), state.reserved(), state.nextExpiry().orElse(null));
           }
           armExpiry(state);
-          timers.startSingleTimer(IDLE_TIMER, Idle.INSTANCE, passivateAfter);
+          idle.restart();
         })
         .build();
   }
@@ -362,216 +321,64 @@ public final class Product
     return tags.tagsFor(productId);
   }
 
-  // ---------------------------------------------------------------- product data
+  // ---------------------------------------------------------------- commands (the decider decides)
 
   private ReplyEffect<ProductEvent, State> onUpsert(State state, Upsert cmd) {
-    if (cmd.data() == null) return Effect().reply(cmd.replyTo(), StatusReply.error("product data is missing"));
-    ProductData data = ProductRules.normalize(cmd.data());
-    Optional<String> violation = ProductRules.violation(data);
-    if (violation.isPresent()) return Effect().reply(cmd.replyTo(), StatusReply.error(violation.get()));
-    if (!productId.equals(data.id())) {
-      return Effect().reply(cmd.replyTo(), StatusReply.error(
-          "product data id '" + data.id() + "' does not match product '" + productId + "'"));
-    }
-    Changes c = new Changes(state, cmd.meta());
-    if (!state.exists()) {
-      c.add(new ProductCreated(productId, data, c.meta()));
-      return c.persist().thenReply(cmd.replyTo(), s -> StatusReply.success(
-          new UpsertResult(UpsertResult.Outcome.CREATED, summary(s))));
-    }
-    ProductData current = state.data();
-    if (data.stock() != current.stock() && data.stock() < state.reserved()) {
-      return Effect().reply(cmd.replyTo(), StatusReply.error(belowReserved(data.stock(), state)));
-    }
-    ProductData sameStock = withStock(data, current.stock());
-    if (!sameStock.equals(current)) c.add(new ProductUpdated(productId, sameStock, c.meta()));
-    if (data.stock() != current.stock()) {
-      c.add(new StockAdjusted(productId, data.stock(), data.stock() - state.reserved(), "upsert", c.meta()));
-    }
-    if (c.isEmpty()) {
-      return Effect().reply(cmd.replyTo(), StatusReply.success(
-          new UpsertResult(UpsertResult.Outcome.UNCHANGED, summary(state))));
-    }
-    return c.persist().thenReply(cmd.replyTo(), s -> StatusReply.success(
-        new UpsertResult(UpsertResult.Outcome.UPDATED, summary(s))));
+    return persist(state, decider.upsert(state, cmd), cmd.replyTo());
   }
 
   private ReplyEffect<ProductEvent, State> onChangePrice(State state, ChangePrice cmd) {
-    BigDecimal price = cmd.price() == null ? null : ProductRules.normalizePrice(cmd.price());
-    String currency = cmd.currency() == null ? null : cmd.currency().trim().toUpperCase(java.util.Locale.ROOT);
-    Optional<String> violation = ProductRules.priceViolation(price, currency);
-    if (violation.isPresent()) return Effect().reply(cmd.replyTo(), StatusReply.error(violation.get()));
-    if (price.equals(state.data().price()) && currency.equals(state.data().currency())) {
-      return Effect().reply(cmd.replyTo(), StatusReply.success(summary(state)));
-    }
-    Changes c = new Changes(state, cmd.meta());
-    c.add(new PriceChanged(productId, price, currency, c.meta()));
-    return c.persist().thenReply(cmd.replyTo(), s -> StatusReply.success(summary(s)));
+    return persist(state, decider.changePrice(state, cmd), cmd.replyTo());
   }
 
   private ReplyEffect<ProductEvent, State> onAdjustStock(State state, AdjustStock cmd) {
-    if (cmd.delta() == 0) return Effect().reply(cmd.replyTo(), StatusReply.success(summary(state)));
-    long next = (long) state.stock() + cmd.delta();
-    if (next < 0 || next > Integer.MAX_VALUE) {
-      return Effect().reply(cmd.replyTo(), StatusReply.error(
-          "stock of product " + productId + " cannot go from " + state.stock() + " to " + next));
-    }
-    Changes c = new Changes(state, cmd.meta());
-    c.expireOverdue(Instant.now());
-    if (next < c.state().reserved()) {
-      return Effect().reply(cmd.replyTo(), StatusReply.error(belowReserved((int) next, c.state())));
-    }
-    String reason = cmd.reason() == null || cmd.reason().isBlank() ? "adjusted" : truncate(cmd.reason().strip());
-    c.add(new StockAdjusted(productId, (int) next, (int) next - c.state().reserved(), reason, c.meta()));
-    return c.persist().thenReply(cmd.replyTo(), s -> StatusReply.success(summary(s)));
+    return persist(state, decider.adjustStock(state, cmd, Instant.now()), cmd.replyTo());
   }
 
   private ReplyEffect<ProductEvent, State> onDiscontinue(State state, Discontinue cmd) {
-    if (state.discontinued()) return Effect().reply(cmd.replyTo(), StatusReply.success(summary(state)));
-    Changes c = new Changes(state, cmd.meta());
-    c.add(new ProductDiscontinued(productId, c.meta()));
-    return c.persist().thenReply(cmd.replyTo(), s -> StatusReply.success(summary(s)));
+    return persist(state, decider.discontinue(state, cmd), cmd.replyTo());
   }
-
-  // ---------------------------------------------------------------- reservations
 
   private ReplyEffect<ProductEvent, State> onReserve(State state, Reserve cmd) {
-    Optional<String> badId = ProductRules.reservationIdViolation(cmd.reservationId());
-    if (badId.isPresent()) return Effect().reply(cmd.replyTo(), StatusReply.error(badId.get()));
-    Optional<Reservation> known = state.lookup(cmd.reservationId());
-    if (known.isPresent()) return Effect().reply(cmd.replyTo(), firstDecision(known.get()));
-    Optional<String> violation = ProductRules.reservationViolation(cmd.reservationId(), cmd.quantity(), cmd.ttl());
-    if (violation.isPresent()) return Effect().reply(cmd.replyTo(), StatusReply.error(violation.get()));
-
-    Instant now = Instant.now();
-    Changes c = new Changes(state, cmd.meta());
-    c.expireOverdue(now);
-    int available = c.state().available();
-    if (c.state().discontinued()) {
-      c.add(new ReservationRefused(productId, cmd.reservationId(), cmd.quantity(),
-          "product " + productId + " is discontinued", available, c.meta()));
-    } else if (available < cmd.quantity()) {
-      c.add(new ReservationRefused(productId, cmd.reservationId(), cmd.quantity(),
-          "insufficient stock for product " + productId + ": " + cmd.quantity() + " requested, " + available + " available",
-          available, c.meta()));
-    } else {
-      c.add(new StockReserved(productId, cmd.reservationId(), cmd.quantity(), now.plus(cmd.ttl()),
-          available - cmd.quantity(), c.meta()));
-    }
-    return c.persist().thenReply(cmd.replyTo(), s -> firstDecision(s.lookup(cmd.reservationId()).orElseThrow()));
-  }
-
-  /** The answer a reserve got for {@code r}'s id: its grant (with the current status) or its refusal. */
-  private StatusReply<Reservation> firstDecision(Reservation r) {
-    if (r.status() == Reservation.Status.REFUSED) return StatusReply.error(r.reason());
-    if (r.quantity() == 0) {
-      return StatusReply.error("reservation " + r.reservationId() + " of product " + productId
-          + " was released before it was made; use a new reservation id");
-    }
-    return StatusReply.success(r);
+    return persist(state, decider.reserve(state, cmd, Instant.now()), cmd.replyTo());
   }
 
   private ReplyEffect<ProductEvent, State> onRelease(State state, Release cmd) {
-    Optional<String> badId = ProductRules.reservationIdViolation(cmd.reservationId());
-    if (badId.isPresent()) return Effect().reply(cmd.replyTo(), StatusReply.error(badId.get()));
-    Optional<Reservation> known = state.lookup(cmd.reservationId());
-    Changes c = new Changes(state, cmd.meta());
-    if (known.isEmpty()) {
-      // closes the id: a reserve that arrives after its compensation must not hold stock
-      c.add(new ReservationReleased(productId, cmd.reservationId(), 0, RELEASED, state.available(), c.meta()));
-    } else {
-      Reservation r = known.get();
-      switch (r.status()) {
-        case ACTIVE -> {
-          boolean overdue = !r.expiresAt().isAfter(Instant.now());
-          c.add(new ReservationReleased(productId, r.reservationId(), r.quantity(), overdue ? EXPIRED : RELEASED,
-              state.available() + r.quantity(), c.meta()));
-        }
-        case COMMITTED -> {
-          return Effect().reply(cmd.replyTo(), StatusReply.error("reservation " + r.reservationId() + " of product "
-              + productId + " was committed; a committed reservation cannot be released"));
-        }
-        default -> {
-          return Effect().reply(cmd.replyTo(), StatusReply.success(r));
-        }
-      }
-    }
-    return c.persist().thenReply(cmd.replyTo(), s -> StatusReply.success(s.lookup(cmd.reservationId()).orElseThrow()));
+    return persist(state, decider.release(state, cmd, Instant.now()), cmd.replyTo());
   }
 
   private ReplyEffect<ProductEvent, State> onCommit(State state, Commit cmd) {
-    Optional<String> badId = ProductRules.reservationIdViolation(cmd.reservationId());
-    if (badId.isPresent()) return Effect().reply(cmd.replyTo(), StatusReply.error(badId.get()));
-    Optional<Reservation> known = state.lookup(cmd.reservationId());
-    if (known.isEmpty()) {
-      return Effect().reply(cmd.replyTo(), StatusReply.error(
-          "product " + productId + " has no reservation " + cmd.reservationId()));
-    }
-    Reservation r = known.get();
-    switch (r.status()) {
-      case ACTIVE -> {
-        Changes c = new Changes(state, cmd.meta());
-        if (!r.expiresAt().isAfter(Instant.now())) {
-          c.add(new ReservationReleased(productId, r.reservationId(), r.quantity(), EXPIRED,
-              state.available() + r.quantity(), c.meta()));
-          return c.persist().thenReply(cmd.replyTo(),
-              s -> StatusReply.error(cannotCommit(s.lookup(cmd.reservationId()).orElseThrow())));
-        }
-        c.add(new ReservationCommitted(productId, r.reservationId(), r.quantity(), state.stock() - r.quantity(),
-            state.available(), c.meta()));
-        return c.persist().thenReply(cmd.replyTo(), s -> StatusReply.success(s.lookup(cmd.reservationId()).orElseThrow()));
-      }
-      case COMMITTED -> {
-        return Effect().reply(cmd.replyTo(), StatusReply.success(r));
-      }
-      default -> {
-        return Effect().reply(cmd.replyTo(), StatusReply.error(cannotCommit(r)));
-      }
-    }
+    return persist(state, decider.commit(state, cmd, Instant.now()), cmd.replyTo());
   }
 
   private ReplyEffect<ProductEvent, State> onRevert(State state, Revert cmd) {
-    Optional<String> badId = ProductRules.reservationIdViolation(cmd.reservationId());
-    if (badId.isPresent()) return Effect().reply(cmd.replyTo(), StatusReply.error(badId.get()));
-    Optional<Reservation> known = state.lookup(cmd.reservationId());
-    if (known.isEmpty() || known.get().status() == Reservation.Status.ACTIVE) {
-      return onRelease(state, new Release(cmd.reservationId(), cmd.meta(), cmd.replyTo()));
-    }
-    Reservation r = known.get();
-    if (r.status() != Reservation.Status.COMMITTED) return Effect().reply(cmd.replyTo(), StatusReply.success(r));
-    Changes c = new Changes(state, cmd.meta());
-    c.add(new ReservationReverted(productId, r.reservationId(), r.quantity(), state.stock() + r.quantity(),
-        state.available() + r.quantity(), c.meta()));
-    return c.persist().thenReply(cmd.replyTo(), s -> StatusReply.success(s.lookup(cmd.reservationId()).orElseThrow()));
-  }
-
-  private String cannotCommit(Reservation r) {
-    String which = "reservation " + r.reservationId() + " of product " + productId;
-    return switch (r.status()) {
-      case EXPIRED -> which + " expired at " + r.expiresAt() + " and can no longer be committed";
-      case RELEASED -> which + " was released and can no longer be committed";
-      case REFUSED -> which + " was refused (" + r.reason() + ") and cannot be committed";
-      default -> which + " cannot be committed (" + r.status().code() + ")";
-    };
+    return persist(state, decider.revert(state, cmd, Instant.now()), cmd.replyTo());
   }
 
   private ReplyEffect<ProductEvent, State> onExpiryDue(State state, ExpiryDue cmd) {
-    Changes c = new Changes(state, null);
-    c.expireOverdue(Instant.now());
-    if (c.isEmpty()) {
+    Decision<Void> d = decider.expireOverdue(state, Instant.now());
+    if (d.events().isEmpty()) {
       armExpiry(state);
       return Effect().noReply();
     }
-    return c.persist().thenNoReply();
+    logExpiries(state, d.events());
+    return Effect().persist(d.events()).thenRun(this::armExpiry).thenNoReply();
   }
 
-  private ReplyEffect<ProductEvent, State> onIdle(State state, Idle cmd) {
-    if (!state.active().isEmpty()) return Effect().noReply(); // held reservations keep the product awake
-    if (shard != null) {
-      shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
-      return Effect().noReply();
+  /** Persists what {@code d} decided (re-arming the expiry timer), then replies; replies at once when nothing changed. */
+  private <R> ReplyEffect<ProductEvent, State> persist(State state, Decision<R> d, ActorRef<R> replyTo) {
+    if (d.events().isEmpty()) return Effect().reply(replyTo, d.reply());
+    logExpiries(state, d.events());
+    return Effect().persist(d.events()).thenRun(this::armExpiry).thenReply(replyTo, s -> d.reply());
+  }
+
+  private void logExpiries(State before, List<ProductEvent> events) {
+    for (ProductEvent e : events) {
+      if (e instanceof ReservationReleased r && ReservationBook.EXPIRED.equals(r.reason())) {
+        context.getLog().info("Product {}: reservation {} ({} units) expired at {}", productId, r.reservationId(),
+            r.quantity(), before.lookup(r.reservationId()).map(Reservation::expiresAt).orElse(null));
+      }
     }
-    return Effect().stop().thenNoReply();
   }
 
   /** One timer for the earliest expiry; none without active reservations. */
@@ -585,64 +392,7 @@ public final class Product
     timers.startSingleTimer(EXPIRY_TIMER, ExpiryDue.INSTANCE, delay.isNegative() ? Duration.ZERO : delay);
   }
 
-  // ---------------------------------------------------------------- helpers
-
-  /** The events one command decides, applied as they are added so later decisions see them. */
-  private final class Changes {
-    private final MessageMeta cause;
-    private final List<ProductEvent> events = new ArrayList<>();
-    private State state;
-
-    Changes(State state, MessageMeta cause) {
-      this.state = state;
-      this.cause = cause;
-    }
-
-    MessageMeta meta() {
-      return cause != null ? cause.causes(SOURCE) : MessageMeta.root(SOURCE, null);
-    }
-
-    State state() {
-      return state;
-    }
-
-    boolean isEmpty() {
-      return events.isEmpty();
-    }
-
-    void add(ProductEvent event) {
-      events.add(event);
-      state = eventHandler().apply(state, event);
-    }
-
-    /** Releases every reservation whose expiry has passed, as the timer would have. */
-    void expireOverdue(Instant now) {
-      for (Reservation r : state.overdue(now)) {
-        context.getLog().info("Product {}: reservation {} ({} units) expired at {}",
-            productId, r.reservationId(), r.quantity(), r.expiresAt());
-        add(new ReservationReleased(productId, r.reservationId(), r.quantity(), EXPIRED,
-            state.available() + r.quantity(), meta()));
-      }
-    }
-
-    EffectBuilder<ProductEvent, State> persist() {
-      return Effect().persist(events).thenRun(Product.this::armExpiry);
-    }
-  }
-
-  private ProductSummary summary(State s) {
-    List<Reservation> active = s.active().values().stream().sorted(BY_EXPIRY).toList();
-    return new ProductSummary(productId, s.data(), s.discontinued(), s.stock(), s.reserved(), s.available(), active);
-  }
-
-  private <T> StatusReply<T> unknownProduct() {
-    return StatusReply.error("product " + productId + " does not exist");
-  }
-
-  private String belowReserved(int stock, State state) {
-    return "stock of product " + productId + " cannot be set to " + stock + ": " + state.reserved()
-        + " units are reserved";
-  }
+  // ---------------------------------------------------------------- product data helpers
 
   static ProductData withStock(ProductData d, int stock) {
     return new ProductData(d.id(), d.sku(), d.category(), d.categoryName(), d.name(), d.description(), d.tags(),
@@ -652,9 +402,5 @@ public final class Product
   static ProductData withPrice(ProductData d, BigDecimal price, String currency) {
     return new ProductData(d.id(), d.sku(), d.category(), d.categoryName(), d.name(), d.description(), d.tags(),
         price, currency, d.stock());
-  }
-
-  private static String truncate(String s) {
-    return s.length() <= MAX_REASON ? s : s.substring(0, MAX_REASON);
   }
 }

@@ -366,13 +366,23 @@ class ProductEntityTest {
   }
 
   @Test
-  void onlyTheLastThousandClosedReservationsAreRemembered() {
-    Product.State state = Product.State.empty().withData(matcha(id, 5));
-    for (int i = 0; i < Product.REMEMBERED_OUTCOMES + 5; i++) {
-      state = state.close(new Reservation(id, "r-" + i, Reservation.Status.REFUSED, 1, null, "no"), state.data());
+  void aProductRecoversFromItsSnapshotWithItsReservationsAndTheirOutcomes() {
+    upsert(matcha(id, 1000));
+    for (int i = 0; i < 60; i++) {
+      reserve("r-" + i, 2, TTL);
+      if (i % 3 == 0) commit("r-" + i);
+      else if (i % 3 == 1) release("r-" + i);
     }
-    assertThat(state.closed()).hasSize(Product.REMEMBERED_OUTCOMES);
-    assertThat(state.lookup("r-4")).isEmpty();
-    assertThat(state.lookup("r-5")).isPresent();
+    revert("r-0");
+    Product.State before = kit.getState();
+    assertThat(kit.snapshotTestKit().orElseThrow().persistedInStorage("Product|" + id))
+        .as("more than 100 events: a snapshot was taken").isNotEmpty();
+
+    kit.restart();
+    assertThat(kit.getState()).isEqualTo(before);
+    assertThat(get()).extracting(ProductSummary::stock, ProductSummary::reserved).containsExactly(1000 - 19 * 2, 20 * 2);
+    assertThat(kit.getState().lookup("r-0").orElseThrow().status()).isEqualTo(Reservation.Status.REVERTED);
+    assertThat(reserve("r-1", 2, TTL).reply().getValue().status()).as("a released id keeps its outcome")
+        .isEqualTo(Reservation.Status.RELEASED);
   }
 }
