@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.linecommerce.runtime.resilience.Stages;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
@@ -105,7 +106,8 @@ final class SagaStepRunner {
     } catch (RuntimeException e) {
       result = CompletableFuture.failedFuture(e);
     }
-    context.pipeToSelf(result, (value, error) -> error == null
+    // a stage converted from a Scala future would run pipeToSelf's callback on the JDK's default executor
+    context.pipeToSelf(Stages.onSystem(result, context.getSystem()), (value, error) -> error == null
         ? succeeded(compensation, step, attempt, value)
         : new AttemptFailed(compensation, step, attempt, FailureReasons.describe(error), FailureReasons.isPermanent(error), false));
   }

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.linecommerce.runtime.resilience.Stages;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -76,8 +77,8 @@ public final class Sagas implements Extension {
     } catch (JsonProcessingException e) {
       return CompletableFuture.failedFuture(new IllegalArgumentException("saga input is not JSON: " + e.getOriginalMessage(), e));
     }
-    return entityRef(sagaId).<Saga.Summary>askWithStatus(
-        replyTo -> new Saga.Start(definition.name(), json, meta, replyTo), askTimeout);
+    return Stages.onSystem(entityRef(sagaId).<Saga.Summary>askWithStatus(
+        replyTo -> new Saga.Start(definition.name(), json, meta, replyTo), askTimeout), system);
   }
 
   /**
@@ -95,13 +96,13 @@ public final class Sagas implements Extension {
     } catch (JsonProcessingException e) {
       return CompletableFuture.failedFuture(new IllegalArgumentException("signal payload is not JSON: " + e.getOriginalMessage(), e));
     }
-    return entityRef(sagaId).<Saga.Summary>askWithStatus(
-        replyTo -> new Saga.Signal(step, json, meta, replyTo), askTimeout);
+    return Stages.onSystem(entityRef(sagaId).<Saga.Summary>askWithStatus(
+        replyTo -> new Saga.Signal(step, json, meta, replyTo), askTimeout), system);
   }
 
   /** Status and timeline of saga {@code sagaId}; {@code exists()} is false for an unknown id. */
   public CompletionStage<Saga.Summary> status(String sagaId) {
-    return entityRef(sagaId).ask(Saga.GetStatus::new, askTimeout);
+    return Stages.onSystem(entityRef(sagaId).ask(Saga.GetStatus::new, askTimeout), system);
   }
 
   public EntityRef<Saga.Command> entityRef(String sagaId) {
