@@ -83,6 +83,46 @@ class CatalogIndexStartupTest {
     }
   }
 
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(TestDatabase.Kind.class)
+  void aRestartedNodeReadsOnlyTheEventsTheReadModelDoesNotReflectYet(TestDatabase.Kind kind) throws Exception {
+    // the projection commits groups of 1000 events and holds a smaller rest for an hour
+    NodeTestKit configured = NodeTestKit.on(kind).withConfig("""
+        linecommerce.catalog.search.read-model.group-after-envelopes = 1000
+        linecommerce.catalog.search.read-model.group-after-duration = 1 hour
+        """);
+    try (NodeTestKit kit = configured.start("CatalogIndexStartupBehind" + kind)) {
+      ActorSystem<?> system = kit.system();
+      ProductIndex first = CatalogSearch.init(system).index();
+      String id = "kettle";
+      ProductJournal.persist(system, TestCatalog.created(product(id, "kitchen", Map.of("en", "Blue kettle"),
+          Map.of("en", "A kettle"), List.of("tea"), 500, 1000))).toCompletableFuture().join();
+      List<ProductEvent> events = new ArrayList<>(reservations(id));
+      events.addAll(reservations(id).stream().map(e -> e instanceof ProductEvent.StockReserved r
+              ? new ProductEvent.StockReserved(id, r.reservationId() + "b", 1, r.expiresAt(), 999, meta())
+              : new ProductEvent.ReservationReleased(id, ((ProductEvent.ReservationReleased) e).reservationId() + "b",
+                  1, "released", 1000, meta()))
+          .toList());
+      ProductJournal.persist(system, events).toCompletableFuture().join();
+      long total = 1 + events.size();
+      Awaitility.await("the live index followed every event").atMost(Duration.ofSeconds(30))
+          .until(() -> first.state(id).map(p -> p.sequenceNr() == total).orElse(false));
+      IndexedProduct replayed = first.state(id).orElseThrow();
+      Awaitility.await("the read model committed its first group").atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(100))
+          .until(() -> storedSequenceNrs(kit).getOrDefault(id, 0L) == 1000L);
+
+      ActorSystem<?> restarted = kit.restart().system();
+      CatalogSearch search = CatalogSearch.init(restarted);
+      Awaitility.await("restarted index caught up").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10))
+          .until(search::caughtUp);
+      assertThat(search.index().productsRestored()).isEqualTo(1);
+      assertThat(search.eventsRead()).as("journal events read: those after the read model's offset")
+          .isEqualTo(total - 1000);
+      assertThat(search.index().state(id)).contains(replayed);
+    }
+  }
+
   /** {@value #RESERVATIONS_PER_PRODUCT} reservations of one unit of {@code id}, each released again. */
   private static List<ProductEvent> reservations(String id) {
     List<ProductEvent> events = new ArrayList<>();
