@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * it applied (events seen twice are ignored by sequence number anyway).
  *
  * <p>The streams read through their own instance of the JDBC read journal, on a connection pool
- * of its own (up to one connection per tag, at least one kept open), whose sequence
+ * of its own ({@value #POOL_SIZE} connections at most), whose sequence
  * retrieval polls every {@value #QUERY_DELAY_MS} ms instead of the plugin's 1 s: eventsByTag only
  * returns events up to the highest ordering that actor has confirmed, so its delay, not only
  * {@code jdbc-read-journal.refresh-interval}, bounds how soon a change is searchable.
@@ -46,6 +46,8 @@ final class ProductIndexFeed {
 
   static final String READ_JOURNAL_ID = "linecommerce-catalog-search-read-journal";
   static final long QUERY_DELAY_MS = 100;
+  /** Connections of the streams' own pool (at most; one kept open). */
+  static final int POOL_SIZE = 2;
 
   private static final Logger log = LoggerFactory.getLogger(ProductIndexFeed.class);
 
@@ -181,9 +183,8 @@ final class ProductIndexFeed {
     Config config = system.settings().config();
     // its own small pool: the node's projections share the default one, and a pool of its own keeps
     // the live streams' latency (and their failure and restart when the database drops them) theirs.
-    // Up to one connection per tag while catching up; the pool shrinks to what the short polling
-    // queries of a live index use (one or two)
-    int connections = Math.max(2, EventTags.fromConfig(system, ProductEvent.TAG_PREFIX).count());
+    // The tags' streams share POOL_SIZE connections: a live index only runs short polling queries
+    int connections = POOL_SIZE;
     Config slick = config.getConfig("pekko-persistence-jdbc.shared-databases.default")
         .withValue("db.numThreads", ConfigValueFactory.fromAnyRef(connections))
         .withValue("db.maxConnections", ConfigValueFactory.fromAnyRef(connections))
