@@ -25,6 +25,9 @@ public final class SchemaMigrations {
             .locations("classpath:db/migration/" + settings.profile().migrations)
             .table("schema_history")
             .baselineOnMigrate(false)
+            // each module owns a range of versions (runtime V1–V9, catalog V10–V19, customer V20–…):
+            // a module's new migration may be lower than one another module already applied
+            .outOfOrder(true)
             .load();
     MigrateResult result = flyway.migrate();
     log.info(

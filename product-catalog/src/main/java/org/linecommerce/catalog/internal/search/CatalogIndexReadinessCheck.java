@@ -7,8 +7,9 @@ import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 
 /**
- * Pekko Management readiness check: a catalog node is ready only once its search index has caught
- * up with the journal (before that, searches would answer from a partial catalog). Nodes without
+ * Pekko Management readiness check: a catalog node is ready only once its search index has loaded
+ * the durable read model and caught up with the journal since (before that, searches would answer
+ * from a partial catalog). Nodes without
  * the catalog role are always ready as far as this check goes.
  */
 public final class CatalogIndexReadinessCheck implements Supplier<CompletionStage<Boolean>> {

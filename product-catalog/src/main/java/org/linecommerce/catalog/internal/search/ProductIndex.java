@@ -57,8 +57,9 @@ import org.linecommerce.catalog.api.SearchQuery;
 /**
  * The search read model of one node: every product's current state ({@link IndexedProduct}, kept
  * in memory) and a Lucene index of it in memory ({@link ByteBuffersDirectory}), both built by
- * applying product events in order ({@link #apply}). Nothing is persisted: a node rebuilds its
- * index from the journal when it starts.
+ * applying product events in order ({@link #apply}) or set from the durable read model
+ * ({@link #restore}). The index itself is not persisted: a node rebuilds it when it starts, from
+ * the read model's rows and then the journal's events since (see {@link CatalogSearch}).
  *
  * <p>Changes become searchable through near-real-time reopening, at most {@code maxStale} after
  * they are applied. Searching ranks by relevance ({@link ProductQueries}) times an availability
@@ -98,6 +99,7 @@ public final class ProductIndex implements Closeable {
   private final Map<String, IndexedProduct> products = new ConcurrentHashMap<>();
   private final Object[] stripes = new Object[64];
   private final AtomicLong eventsApplied = new AtomicLong();
+  private final AtomicLong productsRestored = new AtomicLong();
   private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
   /** An empty index whose changes are searchable within 100 ms. */
@@ -150,6 +152,31 @@ public final class ProductIndex implements Closeable {
     }
   }
 
+  /**
+   * Sets product {@code state.id()} to {@code state} as read from the durable read model, unless
+   * the index already holds the same or a newer sequence number of it. Returns whether it changed
+   * anything. Counted in {@link #productsRestored()}, not in {@link #eventsApplied()}.
+   */
+  public boolean restore(IndexedProduct state) {
+    String id = state.id();
+    synchronized (stripes[Math.floorMod(id.hashCode(), stripes.length)]) {
+      IndexedProduct current = products.get(id);
+      if (current != null && current.sequenceNr() >= state.sequenceNr()) return false;
+      try {
+        if (current == null) {
+          writer.addDocument(document(state));
+        } else {
+          writer.updateDocument(new Term(ProductAnalysis.ID, id), document(state));
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      products.put(id, state);
+      productsRestored.incrementAndGet();
+      return true;
+    }
+  }
+
   /** Adds {@code catalog} as newly created products (each its sequence number 1), for tests and benchmarks. */
   public void load(Collection<ProductData> catalog) {
     for (ProductData p : catalog) apply(new ProductEvent.ProductCreated(p.id(), p, null), 1);
@@ -172,6 +199,11 @@ public final class ProductIndex implements Closeable {
   /** Number of events that changed the model since it started. */
   public long eventsApplied() {
     return eventsApplied.get();
+  }
+
+  /** Number of products set from the durable read model ({@link #restore}) since it started. */
+  public long productsRestored() {
+    return productsRestored.get();
   }
 
   /** The current state of product {@code id}, if known. */
