@@ -16,10 +16,10 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.pattern.Patterns;
 import org.linecommerce.customer.internal.order.CheckoutSaga;
 import org.linecommerce.customer.internal.order.OrderRequests;
 import org.linecommerce.runtime.MessageMeta;
@@ -48,6 +48,7 @@ public final class OrderClient {
   static final Pattern PRODUCT_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
   private static final Duration DECISION_WAIT = Duration.ofSeconds(10);
   private static final int START_ATTEMPTS = 3;
+  private static final Duration POLL = Duration.ofMillis(100);
 
   private final ActorSystem<?> system;
   private final Sagas sagas;
@@ -202,7 +203,11 @@ public final class OrderClient {
     });
   }
 
-  /** Confirms a pending order (the stock is sold): DONE also when already confirmed; REFUSED when closed otherwise. */
+  /**
+   * Confirms a pending order (the stock is sold): DONE also when already confirmed; REFUSED when
+   * closed otherwise, including a confirmation that reaches the checkout at or after the order's
+   * {@code expiresAt} (the order is then {@code expired} and its stock released).
+   */
   public CompletionStage<OrderDecision> confirm(String orderId, MessageMeta meta) {
     return decide(orderId, OrderStatus.CONFIRMED, CheckoutSaga.Decision.confirm(), meta);
   }
@@ -243,16 +248,19 @@ public final class OrderClient {
   private static OrderDecision verdict(OrderView view, OrderStatus wanted) {
     if (view.status() == wanted) return new OrderDecision(OrderDecision.Outcome.DONE, view, null);
     String verb = wanted == OrderStatus.CONFIRMED ? "confirmed" : "cancelled";
-    return new OrderDecision(OrderDecision.Outcome.REFUSED, view,
-        "order " + view.orderId() + " is " + view.status().code() + " and can no longer be " + verb);
+    String detail = view.status() == OrderStatus.EXPIRED && view.expiresAt() != null
+        ? "order " + view.orderId() + " expired at " + view.expiresAt() + " and can no longer be " + verb
+            + "; its stock was released"
+        : "order " + view.orderId() + " is " + view.status().code() + " and can no longer be " + verb;
+    return new OrderDecision(OrderDecision.Outcome.REFUSED, view, detail);
   }
 
   private CompletionStage<OrderView> awaitFinal(String orderId, Instant giveUpAt) {
     return get(orderId).thenCompose(v -> {
       OrderView view = v.orElseThrow();
       if (view.status().isFinal() || Instant.now().isAfter(giveUpAt)) return CompletableFuture.completedFuture(view);
-      return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS))
-          .thenCompose(x -> awaitFinal(orderId, giveUpAt));
+      return Patterns.after(POLL, system.classicSystem().scheduler(), system.executionContext(),
+              () -> awaitFinal(orderId, giveUpAt));
     });
   }
 

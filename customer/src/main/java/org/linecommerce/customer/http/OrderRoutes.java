@@ -37,8 +37,10 @@ import org.linecommerce.runtime.http.ProblemException;
  *       reserves stock the order shows {@code pending} with the requested lines and no prices,
  *       {@code expiresAt} or timeline yet.
  *   <li>{@code POST /api/v1/orders/{orderId}/confirm} → 200 with the confirmed order (also when it
- *       was confirmed before), 409 when it is cancelled, expired or failed, 404 unknown, 202 when
- *       the saga took the decision but has not finished within 10 s. {@code /cancel} likewise.
+ *       was confirmed before), 409 when it is cancelled, expired or failed (a confirmation that
+ *       reaches the checkout at or after {@code expiresAt} expires the order: 409, stock released),
+ *       404 unknown, 202 when the saga took the decision but has not finished within 10 s.
+ *       {@code /cancel} likewise.
  *   <li>{@code GET /api/v1/customers/{userId}/orders} → 200 {@code {items:[OrderJson]}}, newest first (≤ 100).
  * </ul>
  */
