@@ -399,7 +399,7 @@ public final class CheckoutSaga {
    * {@code expiresAt}, whatever it says (the deadline timer may not have fired yet, e.g. on a node
    * that just took the saga over); else confirmed or cancelled. Any other payload is refused.
    */
-  static Decided decide(JsonNode payload, Instant expiresAt, Instant now) {
+  public static Decided decide(JsonNode payload, Instant expiresAt, Instant now) {
     String decision = payload == null ? "" : payload.path("decision").asText("");
     if (!decision.equals("confirm") && !decision.equals("cancel")) {
       throw new IllegalArgumentException("decision must be confirm or cancel (got '" + decision + "')");
