@@ -55,7 +55,11 @@ public interface OrderClient {
    */
   CompletionStage<Optional<OrderView>> get(String orderId);
 
-  /** Confirms a pending order (the stock is sold): DONE also when already confirmed; REFUSED when closed otherwise. */
+  /**
+   * Confirms a pending order (the stock is sold): DONE also when already confirmed; REFUSED when
+   * closed otherwise, including a confirmation that reaches the checkout at or after the order's
+   * {@code expiresAt} (the order is then {@code expired} and its stock released).
+   */
   CompletionStage<OrderDecision> confirm(String orderId, MessageMeta meta);
 
   /** Cancels a pending order (the stock is released): DONE also when already cancelled; REFUSED when closed otherwise. */

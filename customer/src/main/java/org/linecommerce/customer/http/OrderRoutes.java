@@ -18,7 +18,6 @@ import org.linecommerce.customer.api.OrderLine;
 import org.linecommerce.customer.api.OrderView;
 import org.linecommerce.customer.api.PlaceOrder;
 import org.linecommerce.customer.api.Placement;
-import org.linecommerce.runtime.MessageMeta;
 import org.linecommerce.runtime.http.HttpEdge;
 import org.linecommerce.runtime.http.Json;
 import org.linecommerce.runtime.http.ProblemException;
@@ -41,8 +40,10 @@ import org.linecommerce.runtime.http.ProblemException;
  *       reserves stock the order shows {@code pending} with the requested lines and no prices,
  *       {@code expiresAt} or timeline yet.
  *   <li>{@code POST /api/v1/orders/{orderId}/confirm} → 200 with the confirmed order (also when it
- *       was confirmed before), 409 when it is cancelled, expired or failed, 404 unknown, 202 when
- *       the saga took the decision but has not finished within 10 s. {@code /cancel} likewise.
+ *       was confirmed before), 409 when it is cancelled, expired or failed (a confirmation that
+ *       reaches the checkout at or after {@code expiresAt} expires the order: 409, stock released),
+ *       404 unknown, 202 when the saga took the decision but has not finished within 10 s.
+ *       {@code /cancel} likewise.
  *   <li>{@code GET /api/v1/customers/{userId}/orders} → 200 {@code {items:[OrderJson]}}, newest first (≤ 100),
  *       from the orders read model (one query; statuses follow the order events within about a second).
  * </ul>
@@ -111,9 +112,9 @@ public final class OrderRoutes {
           throw ProblemException.badRequest("the " + CLIENT_ID + " header must be 1 to 64 of [A-Za-z0-9._-]");
         }
         String caller = client.map(c -> "api:" + c).orElse("api");
-        return Directives.entity(placeBody, body -> HttpEdge.correlationId(correlationId -> {
+        return Directives.entity(placeBody, body -> HttpEdge.rootMeta(SOURCE, meta -> {
         PlaceOrder request = toRequest(body);
-        return Directives.onSuccess(orders.place(caller, key.get(), request, MessageMeta.root(SOURCE, correlationId)), p -> {
+        return Directives.onSuccess(orders.place(caller, key.get(), request, meta), p -> {
           if (p instanceof Placement.Accepted a) {
             return Directives.complete(StatusCodes.ACCEPTED, new PlacedJson(a.orderId(), a.status().code()), json);
           }
@@ -147,12 +148,12 @@ public final class OrderRoutes {
   }
 
   private Route confirm(String orderId) {
-    return HttpEdge.correlationId(c -> Directives.onSuccess(orders.confirm(orderId, MessageMeta.root(SOURCE, c)), this::decided));
+    return HttpEdge.rootMeta(SOURCE, meta -> Directives.onSuccess(orders.confirm(orderId, meta), this::decided));
   }
 
   private Route cancel(String orderId) {
-    return HttpEdge.correlationId(c -> Directives.onSuccess(
-        orders.cancel(orderId, "cancelled through the API", MessageMeta.root(SOURCE, c)), this::decided));
+    return HttpEdge.rootMeta(SOURCE, meta -> Directives.onSuccess(
+        orders.cancel(orderId, "cancelled through the API", meta), this::decided));
   }
 
   private Route decided(OrderDecision d) {

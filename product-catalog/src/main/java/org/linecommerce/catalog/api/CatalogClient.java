@@ -24,7 +24,7 @@ import org.linecommerce.runtime.resilience.ResilientAsk;
  *
  * <p>Reads and the commands that are idempotent (upsert, price, discontinue, and the reservation
  * commands, which are idempotent per reservation id) are retried with backoff; {@link #adjustStock}
- * is asked once. The node must have started the Product sharding (the catalog module's init does,
+ * is asked once ({@link #withoutRetries} asks everything once). The node must have started the Product sharding (the catalog module's init does,
  * as a proxy where the {@code catalog} role is absent).
  */
 public final class CatalogClient {
@@ -47,6 +47,25 @@ public final class CatalogClient {
     this.idempotent = asks.commandPolicy().retried(asks.queryPolicy().retries());
     this.once = asks.commandPolicy();
     this.defaultTtl = system.settings().config().getDuration("linecommerce.catalog.reservation-ttl");
+  }
+
+  private CatalogClient(CatalogClient base, AskPolicy policy) {
+    this.search = base.search;
+    this.sharding = base.sharding;
+    this.asks = base.asks;
+    this.reads = policy;
+    this.idempotent = policy;
+    this.once = policy;
+    this.defaultTtl = base.defaultTtl;
+  }
+
+  /**
+   * This client asking every product once, without retries (search excepted): for callers that
+   * retry on their own, such as saga steps (the saga retries the step), so that a call path has
+   * one retry budget instead of retries nested in retries.
+   */
+  public CatalogClient withoutRetries() {
+    return new CatalogClient(this, asks.commandPolicy());
   }
 
   /** Searches the catalog (a catalog node's search index, by message; see {@link CatalogSearchClient}). */

@@ -256,8 +256,11 @@ public final class OrderDesk implements OrderClient {
   private static OrderDecision verdict(OrderView view, OrderStatus wanted) {
     if (view.status() == wanted) return new OrderDecision(OrderDecision.Outcome.DONE, view, null);
     String verb = wanted == OrderStatus.CONFIRMED ? "confirmed" : "cancelled";
-    return new OrderDecision(OrderDecision.Outcome.REFUSED, view,
-        "order " + view.orderId() + " is " + view.status().code() + " and can no longer be " + verb);
+    String detail = view.status() == OrderStatus.EXPIRED && view.expiresAt() != null
+        ? "order " + view.orderId() + " expired at " + view.expiresAt() + " and can no longer be " + verb
+            + "; its stock was released"
+        : "order " + view.orderId() + " is " + view.status().code() + " and can no longer be " + verb;
+    return new OrderDecision(OrderDecision.Outcome.REFUSED, view, detail);
   }
 
   private CompletionStage<OrderView> awaitFinal(String orderId, OrderView last, Instant giveUpAt) {
