@@ -10,6 +10,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.ForkJoinPool;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -73,6 +75,52 @@ class RequestBurstThreadsTest {
 
     long started = threads.getTotalStartedThreadCount() - before;
     assertThat(started).as("threads started by 100 customer reads and 50 searches").isLessThanOrEqualTo(10);
+  }
+
+  @Test
+  void aBurstOfOrdersStartsAlmostNoThreads() {
+    HttpResponse<String> found = send("GET", "/api/v1/products?search=tea&limit=1", null);
+    Matcher id = Pattern.compile("\"id\":\"([a-z0-9-]+)\"").matcher(found.body());
+    assertThat(id.find()).as(found.body()).isTrue();
+    orders(id.group(1), "warm-up", 5); // the saga, order and projection machinery start their threads
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    long before = threads.getTotalStartedThreadCount();
+
+    orders(id.group(1), "burst", 30);
+
+    long started = threads.getTotalStartedThreadCount() - before;
+    assertThat(started).as("threads started by 30 orders placed, read and cancelled").isLessThanOrEqualTo(10);
+  }
+
+  /** Places {@code count} orders one after the other, reads each and cancels it (its stock returns). */
+  private static void orders(String productId, String keyPrefix, int count) {
+    for (int i = 0; i < count; i++) {
+      HttpRequest place = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/orders"))
+          .timeout(Duration.ofSeconds(30))
+          .header("Authorization", "Bearer dev-api-token")
+          .header("Idempotency-Key", keyPrefix + "-" + i)
+          .header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(
+              "{\"userId\":\"" + USER + "\",\"items\":[{\"productId\":\"" + productId + "\",\"quantity\":1}]}"))
+          .build();
+      HttpResponse<String> placed;
+      try {
+        placed = HTTP.send(place, HttpResponse.BodyHandlers.ofString());
+      } catch (Exception e) {
+        throw new AssertionError("POST /api/v1/orders failed", e);
+      }
+      assertThat(placed.statusCode()).as(placed.body()).isEqualTo(202);
+      Matcher orderId = Pattern.compile("\"orderId\":\"([^\"]+)\"").matcher(placed.body());
+      assertThat(orderId.find()).as(placed.body()).isTrue();
+      Awaitility.await("order " + orderId.group(1) + " is created").atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(20))
+          .until(() -> {
+            String order = send("GET", "/api/v1/orders/" + orderId.group(1), null).body();
+            return order.contains("\"unitPrice\":") && !order.contains("\"unitPrice\":null"); // priced: created
+          });
+      HttpResponse<String> cancelled = send("POST", "/api/v1/orders/" + orderId.group(1) + "/cancel", null);
+      assertThat(cancelled.statusCode()).as(cancelled.body()).isIn(200, 202);
+    }
   }
 
   private static void burst(int customerReads, int searches) {
