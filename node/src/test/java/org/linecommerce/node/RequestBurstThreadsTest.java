@@ -113,6 +113,7 @@ class RequestBurstThreadsTest {
       Matcher orderId = Pattern.compile("\"orderId\":\"([^\"]+)\"").matcher(placed.body());
       assertThat(orderId.find()).as(placed.body()).isTrue();
       Awaitility.await("order " + orderId.group(1) + " is created").atMost(Duration.ofSeconds(30))
+          .pollInSameThread() // Awaitility would start a poller thread per await
           .pollInterval(Duration.ofMillis(20))
           .until(() -> {
             String order = send("GET", "/api/v1/orders/" + orderId.group(1), null).body();
