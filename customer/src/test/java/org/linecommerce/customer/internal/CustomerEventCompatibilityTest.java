@@ -11,17 +11,18 @@ import org.apache.pekko.serialization.Serialization;
 import org.apache.pekko.serialization.SerializationExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.linecommerce.customer.CompatFixture;
 import org.linecommerce.customer.api.Activity;
 import org.linecommerce.customer.api.CustomerEvent;
 import org.linecommerce.customer.api.CustomerProfile;
 import org.linecommerce.customer.api.CustomerView;
 import org.linecommerce.runtime.MessageMeta;
+import org.linecommerce.testkit.StoredPayloads;
 
 /**
  * Customer events and the Customer snapshot (its {@code State}) as version 1 stored them
  * ({@code compat/customer-events-v1.properties}) must still read as the same facts. To write the
- * fixture of a new version: run with {@code -Dcompat.write=<dir>} and add the file next to the old one.
+ * fixture of a new version: run with {@code -Dcompat.write=<dir>} and add the file next to the old one
+ * (format and rule: {@link StoredPayloads}).
  */
 class CustomerEventCompatibilityTest {
 
@@ -60,9 +61,9 @@ class CustomerEventCompatibilityTest {
   @Test
   void version1CustomerEventsAndSnapshotsStillDeserializeToTheSameFacts() throws Exception {
     Serialization serialization = SerializationExtension.get(testKit.system());
-    CompatFixture.writeIfAsked(serialization, "customer-events-v1.properties",
-        "Customer events and state snapshots as version 1 serialized them (CBOR, base64).", v1());
-    CompatFixture.assertReadsAs(serialization, "/compat/customer-events-v1.properties", v1());
+    StoredPayloads.writeIfAsked(serialization, "customer-events-v1.properties",
+        "Customer events and state snapshots as version 1 serialized them", v1());
+    StoredPayloads.assertReadsAs(serialization, "/compat/customer-events-v1.properties", v1());
   }
 
   /** A snapshot written before a field existed (here: only the status and the profile) reads with empty collections. */

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -19,7 +17,6 @@ import org.apache.pekko.serialization.Serialization;
 import org.apache.pekko.serialization.SerializationExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.linecommerce.customer.CompatFixture;
 import org.linecommerce.customer.api.OrderEvent;
 import org.linecommerce.customer.api.OrderLine;
 import org.linecommerce.customer.api.OrderStatus;
@@ -29,13 +26,15 @@ import org.linecommerce.customer.api.PricedLine;
 import org.linecommerce.customer.internal.order.Order;
 import org.linecommerce.runtime.MessageMeta;
 import org.linecommerce.runtime.http.Json;
+import org.linecommerce.testkit.StoredPayloads;
 
 /**
  * Order events, the Order snapshot ({@code Order.State}) and the stored order request (the JSON
  * kept in {@code order_requests.request_json} and its hash) as version 1 stored them must still
  * read as the same facts: {@code compat/order-events-v1.properties},
  * {@code compat/order-requests-v1.properties}. To write the fixtures of a new version: run with
- * {@code -Dcompat.write=<dir>} and add the files next to the old ones.
+ * {@code -Dcompat.write=<dir>} and add the files next to the old ones (format and rule:
+ * {@link StoredPayloads}).
  */
 class OrderEventCompatibilityTest {
 
@@ -80,9 +79,9 @@ class OrderEventCompatibilityTest {
   @Test
   void version1OrderEventsAndSnapshotsStillDeserializeToTheSameFacts() throws Exception {
     Serialization serialization = SerializationExtension.get(testKit.system());
-    CompatFixture.writeIfAsked(serialization, "order-events-v1.properties",
-        "Order events and state snapshots as version 1 serialized them (CBOR, base64).", v1());
-    CompatFixture.assertReadsAs(serialization, "/compat/order-events-v1.properties", v1());
+    StoredPayloads.writeIfAsked(serialization, "order-events-v1.properties",
+        "Order events and state snapshots as version 1 serialized them", v1());
+    StoredPayloads.assertReadsAs(serialization, "/compat/order-events-v1.properties", v1());
   }
 
   /**
@@ -93,14 +92,12 @@ class OrderEventCompatibilityTest {
   @Test
   void version1StoredOrderRequestsStillReadAndHashTheSame() throws Exception {
     ObjectMapper mapper = Json.mapper(testKit.system());
-    String dir = System.getProperty("compat.write");
-    if (dir != null) {
-      String json = mapper.writeValueAsString(REQUEST);
-      Files.writeString(Path.of(dir).resolve("order-requests-v1.properties"),
-          "# order_requests.request_json and request_hash as version 1 stored them. Never edit; add a new file for a new version.\n"
-              + "request.json=" + json + "\nrequest.hash=" + sha256(json) + "\n", StandardCharsets.ISO_8859_1);
-    }
-    Properties fixture = CompatFixture.load("/compat/order-requests-v1.properties");
+    Map<String, String> stored = new LinkedHashMap<>();
+    stored.put("request.json", mapper.writeValueAsString(REQUEST));
+    stored.put("request.hash", sha256(stored.get("request.json")));
+    StoredPayloads.writeIfAsked("order-requests-v1.properties",
+        "order_requests.request_json and request_hash as version 1 stored them", stored);
+    Properties fixture = StoredPayloads.load("/compat/order-requests-v1.properties");
     String json = fixture.getProperty("request.json");
     assertThat(mapper.readValue(json, PlaceOrder.class)).isEqualTo(REQUEST);
     assertThat(mapper.writeValueAsString(REQUEST)).as("the same request serializes as before").isEqualTo(json);

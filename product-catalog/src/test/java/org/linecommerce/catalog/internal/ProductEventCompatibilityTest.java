@@ -4,15 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
-import java.io.IOException;
-import java.io.InputStream;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +23,7 @@ import org.linecommerce.catalog.api.ProductData;
 import org.linecommerce.catalog.api.ProductEvent;
 import org.linecommerce.catalog.api.Reservation;
 import org.linecommerce.runtime.MessageMeta;
+import org.linecommerce.testkit.StoredPayloads;
 
 /**
  * Events and snapshots in a journal outlive the code that wrote them. The files in
@@ -38,7 +33,8 @@ import org.linecommerce.runtime.MessageMeta;
  * {@code product-snapshot-v1} a snapshot of {@link Product.State} with data, discontinuation,
  * active and every kind of closed reservation. Whatever the classes become, these must still
  * deserialize to the same facts. A change that needs a new shape adds a Jackson migration
- * ({@code pekko.serialization.jackson.migrations}) and a new fixture file; old files stay.
+ * ({@code pekko.serialization.jackson.migrations}) and a new fixture file; old files stay (format
+ * and rule: {@link StoredPayloads}).
  *
  * <p>To write the fixture of a new event or snapshot version: add it to {@link #fixtures()} and run
  * with {@code -Dcompat.write=<directory>}; only files that do not exist there yet are written.
@@ -158,13 +154,13 @@ class ProductEventCompatibilityTest {
   void theCurrentCodeWritesTheSnapshotInTheStoredShape() throws Exception {
     // nodes of the previous version read snapshots of the new one during a rolling update
     Serialization serialization = SerializationExtension.get(testKit.system());
-    Properties stored = load(fixture("product-snapshot-v1"));
+    Properties stored = StoredPayloads.load(resource(fixture("product-snapshot-v1")));
     Product.State state = snapshotState();
     var serializer = serialization.findSerializerFor(state);
     assertThat(Serializers.manifestFor(serializer, state)).isEqualTo(stored.getProperty("state.manifest"));
     CBORMapper cbor = new CBORMapper();
     JsonNode written = cbor.readTree(serialization.serialize(state).get());
-    JsonNode read = cbor.readTree(Base64.getDecoder().decode(stored.getProperty("state.bytes")));
+    JsonNode read = cbor.readTree(StoredPayloads.payload(stored, "state").bytes());
     assertThat(written).isEqualTo(read);
   }
 
@@ -186,44 +182,13 @@ class ProductEventCompatibilityTest {
     return fixtures().stream().filter(f -> f.name().equals(name)).findFirst().orElseThrow();
   }
 
+  private static String resource(Fixture f) {
+    return "/compat/" + f.name() + ".properties";
+  }
+
   private Map<String, Object> read(Fixture f) throws Exception {
     Serialization serialization = SerializationExtension.get(testKit.system());
-    String write = System.getProperty("compat.write");
-    if (write != null) writeFixture(serialization, f, Path.of(write));
-    Properties fixture = load(f);
-    assertThat(fixture.stringPropertyNames()).as(f.name() + ": a stored payload for every fact")
-        .containsAll(f.facts().keySet().stream().map(k -> k + ".bytes").toList());
-    Map<String, Object> read = new LinkedHashMap<>();
-    for (String key : f.facts().keySet()) {
-      int serializerId = Integer.parseInt(fixture.getProperty(key + ".serializer"));
-      String manifest = fixture.getProperty(key + ".manifest");
-      byte[] bytes = Base64.getDecoder().decode(fixture.getProperty(key + ".bytes"));
-      read.put(key, serialization.deserialize(bytes, serializerId, manifest).get());
-    }
-    return read;
-  }
-
-  private static Properties load(Fixture f) throws IOException {
-    Properties fixture = new Properties();
-    try (InputStream in = ProductEventCompatibilityTest.class.getResourceAsStream("/compat/" + f.name() + ".properties")) {
-      assertThat(in).as(f.name() + " on the classpath").isNotNull();
-      fixture.load(in);
-    }
-    return fixture;
-  }
-
-  /** Writes {@code f} into {@code directory} unless it is there already: a committed fixture is never rewritten. */
-  private static void writeFixture(Serialization serialization, Fixture f, Path directory) throws IOException {
-    Path path = directory.resolve(f.name() + ".properties");
-    if (Files.exists(path)) return;
-    StringBuilder out = new StringBuilder("# " + f.header() + " (CBOR, base64). Never edit; add a new file for a new version.\n");
-    for (var e : f.facts().entrySet()) {
-      var serializer = serialization.findSerializerFor(e.getValue());
-      out.append(e.getKey()).append(".serializer=").append(serializer.identifier()).append('\n');
-      out.append(e.getKey()).append(".manifest=").append(Serializers.manifestFor(serializer, e.getValue())).append('\n');
-      out.append(e.getKey()).append(".bytes=")
-          .append(Base64.getEncoder().encodeToString(serialization.serialize(e.getValue()).get())).append('\n');
-    }
-    Files.writeString(path, out.toString(), StandardCharsets.ISO_8859_1);
+    StoredPayloads.writeIfAsked(serialization, f.name() + ".properties", f.header(), f.facts());
+    return StoredPayloads.readAll(serialization, resource(f), f.facts().keySet());
   }
 }

@@ -2,13 +2,7 @@ package org.linecommerce.runtime.saga;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,10 +13,10 @@ import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.serialization.Serialization;
 import org.apache.pekko.serialization.SerializationExtension;
-import org.apache.pekko.serialization.Serializers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.linecommerce.runtime.MessageMeta;
+import org.linecommerce.testkit.StoredPayloads;
 import org.linecommerce.testkit.TestNodeConfig;
 
 /**
@@ -32,9 +26,10 @@ import org.linecommerce.testkit.TestNodeConfig;
  * them: serializer id, manifest (the class name) and base64 bytes. Whatever the classes become,
  * these must still deserialize to the same facts; a class that moves keeps its name or gets a
  * Jackson migration ({@code pekko.serialization.jackson.migrations}). The old file is never
- * edited; a new shape adds a new file.
+ * edited; a new shape adds a new file (format and rule: {@link StoredPayloads}).
  *
- * <p>To write the fixture of a new version: run with {@code -Dcompat.write=<path>}.
+ * <p>To write the fixture of a new version: run with {@code -Dcompat.write=<directory>}; only a
+ * file that does not exist there yet is written.
  */
 class SagaEventCompatibilityTest {
 
@@ -44,6 +39,8 @@ class SagaEventCompatibilityTest {
   static void stop() {
     testKit.shutdownTestKit();
   }
+
+  static final String FIXTURE = "/compat/saga-events-v1.properties";
 
   static final MessageMeta META = new MessageMeta("m-1", "c-1", "m-0", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
       Instant.parse("2026-11-23T00:00:00Z"), "saga");
@@ -86,31 +83,26 @@ class SagaEventCompatibilityTest {
   @Test
   void version1PayloadsOfEverySagaEventAndSnapshotStillDeserializeToTheSameFacts() throws Exception {
     Serialization serialization = SerializationExtension.get(testKit.system());
-    String write = System.getProperty("compat.write");
-    if (write != null) writeFixture(serialization, Path.of(write));
-
-    Properties fixture = load();
     Map<String, Object> expected = v1Payloads();
-    assertThat(fixture.stringPropertyNames()).as("a stored payload for every persisted saga type")
-        .containsAll(expected.keySet().stream().map(k -> k + ".bytes").toList());
+    StoredPayloads.writeIfAsked(serialization, "saga-events-v1.properties",
+        "Saga events and snapshot state as version 1 serialized them", expected);
+
     assertThat(expected.values().stream().filter(v -> v instanceof Saga.Event).map(Object::getClass).distinct())
         .as("every event type of the saga has a fixture")
         .hasSize(Saga.Event.class.getPermittedSubclasses().length);
-    for (var e : expected.entrySet()) {
-      assertThat(read(serialization, fixture, e.getKey())).as(e.getKey()).isEqualTo(e.getValue());
-    }
+    StoredPayloads.assertReadsAs(serialization, FIXTURE, expected);
   }
 
   @Test
   void aSnapshotWrittenBeforeAFieldExistedStillLoadsWithAnEmptyValue() throws Exception {
     Serialization serialization = SerializationExtension.get(testKit.system());
-    Properties fixture = load();
+    Properties fixture = StoredPayloads.load(FIXTURE);
     // the version-1 snapshot as an older version would have written it: without its collections and status
+    StoredPayloads.Payload stored = StoredPayloads.payload(fixture, "state");
     ObjectMapper cbor = new ObjectMapper(new CBORFactory());
-    ObjectNode tree = (ObjectNode) cbor.readTree(Base64.getDecoder().decode(fixture.getProperty("state.bytes")));
+    ObjectNode tree = (ObjectNode) cbor.readTree(stored.bytes());
     tree.remove(List.of("status", "results", "commandIds", "earlySignals", "timeline"));
-    Object read = serialization.deserialize(cbor.writeValueAsBytes(tree),
-        Integer.parseInt(fixture.getProperty("state.serializer")), fixture.getProperty("state.manifest")).get();
+    Object read = serialization.deserialize(cbor.writeValueAsBytes(tree), stored.serializerId(), stored.manifest()).get();
 
     assertThat(read).isInstanceOf(SagaState.class);
     SagaState state = (SagaState) read;
@@ -121,34 +113,5 @@ class SagaEventCompatibilityTest {
     assertThat(state.earlySignals()).isEmpty();
     assertThat(state.timeline()).isEmpty();
     assertThat(state.summary("s-1").timeline()).isEmpty();
-  }
-
-  static Properties load() throws IOException {
-    Properties fixture = new Properties();
-    try (InputStream in = SagaEventCompatibilityTest.class.getResourceAsStream("/compat/saga-events-v1.properties")) {
-      assertThat(in).as("fixture on the classpath").isNotNull();
-      fixture.load(in);
-    }
-    return fixture;
-  }
-
-  static Object read(Serialization serialization, Properties fixture, String key) {
-    int serializerId = Integer.parseInt(fixture.getProperty(key + ".serializer"));
-    String manifest = fixture.getProperty(key + ".manifest");
-    byte[] bytes = Base64.getDecoder().decode(fixture.getProperty(key + ".bytes"));
-    return serialization.deserialize(bytes, serializerId, manifest).get();
-  }
-
-  private static void writeFixture(Serialization serialization, Path path) throws IOException {
-    StringBuilder out = new StringBuilder(
-        "# Saga events and snapshot state as version 1 serialized them (CBOR, base64). Never edit; add a new file for a new version.\n");
-    for (var e : v1Payloads().entrySet()) {
-      var serializer = serialization.findSerializerFor(e.getValue());
-      out.append(e.getKey()).append(".serializer=").append(serializer.identifier()).append('\n');
-      out.append(e.getKey()).append(".manifest=").append(Serializers.manifestFor(serializer, e.getValue())).append('\n');
-      out.append(e.getKey()).append(".bytes=")
-          .append(Base64.getEncoder().encodeToString(serialization.serialize(e.getValue()).get())).append('\n');
-    }
-    Files.writeString(path, out.toString(), StandardCharsets.ISO_8859_1);
   }
 }
