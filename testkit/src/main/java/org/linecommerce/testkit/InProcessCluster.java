@@ -13,7 +13,6 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Down;
 import org.awaitility.Awaitility;
 import org.linecommerce.runtime.node.DomainModule;
 import org.linecommerce.runtime.node.Node;
@@ -21,7 +20,8 @@ import org.linecommerce.runtime.node.Node;
 /**
  * N real nodes in one JVM: each a full {@link Node} (same start-up as production: migrations,
  * sharding, subscriptions, management, HTTP on a free port) sharing one database. Nodes join the
- * first node; {@link #stopAbruptly} simulates a crash (no leaving, no hand-off) and
+ * first node; {@link #stopAbruptly} simulates a crash (no leaving, no hand-off; the split brain
+ * resolver downs it) and
  * {@link #startNode} adds a replacement.
  *
  * <pre>{@code
@@ -118,20 +118,17 @@ public final class InProcessCluster implements AutoCloseable {
 
   /**
    * Crashes node {@code index}: its system terminates without leaving the cluster or handing off
-   * shards, as if the process was killed. The survivors mark it down (the split brain resolver
-   * would after {@code stable-after}; this does it at once) and take over its shards.
+   * shards, as if the process was killed. Nobody downs it by hand: the survivors' split brain
+   * resolver does, as in production (after {@code stable-after}), and they take over its shards.
+   * Returns once every survivor sees every survivor Up and the crashed node no longer Up.
    */
   public void stopAbruptly(int index) {
     Node victim = nodes.get(index);
-    Address address = victim.system().address();
     victim.system().terminate();
     try {
       victim.system().getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException("node " + index + " did not terminate", e);
-    }
-    for (Node survivor : running()) {
-      Cluster.get(survivor.system()).manager().tell(new Down(address));
     }
     awaitAllUp();
   }
