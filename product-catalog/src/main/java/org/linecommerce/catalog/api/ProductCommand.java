@@ -56,7 +56,9 @@ public sealed interface ProductCommand extends CborSerializable {
    * exist or the arguments are invalid (nothing remembered). A reservation id seen before gets the
    * decision of the first reserve again (with the reservation's current status). A product
    * remembers every active reservation and its last 1,000 closed ones (refused, released, expired,
-   * committed, reverted); an id closed longer ago is forgotten and treated as new by every command.
+   * committed, reverted), and besides those every committed one until its reservation's expiry
+   * (so a compensation within that window always finds the sale to revert); an id closed longer
+   * ago is forgotten and treated as new by every command.
    */
   record Reserve(String reservationId, int quantity, Duration ttl, MessageMeta meta,
       ActorRef<StatusReply<Reservation>> replyTo) implements ProductCommand {}
@@ -82,7 +84,8 @@ public sealed interface ProductCommand extends CborSerializable {
    * {@link Release} does), a committed one returns its units to stock on hand (status reverted),
    * an unknown id is closed like {@link Release}; a closed one (released, expired, refused,
    * reverted) is answered as it is. Idempotent; replies the reservation. A committed reservation
-   * the product no longer remembers (see {@link Reserve}) is closed with 0 units: stock unchanged.
+   * is remembered at least until its reservation's expiry (see {@link Reserve}); one forgotten
+   * after that is closed with 0 units: stock unchanged.
    */
   record Revert(String reservationId, MessageMeta meta, ActorRef<StatusReply<Reservation>> replyTo)
       implements ProductCommand {}

@@ -200,14 +200,19 @@ public final class Product
       .onEvent(StockReserved.class, (s, e) -> s.withReservations(
           s.reservations().reserve(e.productId(), e.reservationId(), e.quantity(), e.expiresAt())))
       .onEvent(ReservationRefused.class, (s, e) -> s.withReservations(
-          s.reservations().refuse(e.productId(), e.reservationId(), e.quantity(), e.reason())))
+          s.reservations().refuse(e.productId(), e.reservationId(), e.quantity(), e.reason(), at(e))))
       .onEvent(ReservationReleased.class, (s, e) -> s.withReservations(
-          s.reservations().release(e.productId(), e.reservationId(), e.reason())))
+          s.reservations().release(e.productId(), e.reservationId(), e.reason(), at(e))))
       .onEvent(ReservationCommitted.class, (s, e) -> s.withStock(e.stock()).withReservations(
-          s.reservations().commit(e.productId(), e.reservationId(), e.quantity())))
+          s.reservations().commit(e.productId(), e.reservationId(), e.quantity(), at(e))))
       .onEvent(ReservationReverted.class, (s, e) -> s.withStock(e.stock()).withReservations(
-          s.reservations().revert(e.productId(), e.reservationId(), e.quantity())))
+          s.reservations().revert(e.productId(), e.reservationId(), e.quantity(), at(e))))
       .build();
+
+  /** When an event happened (its metadata's timestamp; null for an event stored without one). */
+  private static Instant at(ProductEvent e) {
+    return e.meta() == null ? null : e.meta().timestamp();
+  }
 
   // ---------------------------------------------------------------- the entity
 

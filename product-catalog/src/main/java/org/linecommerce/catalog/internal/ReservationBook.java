@@ -24,7 +24,10 @@ import org.linecommerce.catalog.api.Reservation;
  *
  * <p><b>Retention.</b> A product remembers every active reservation and the {@value
  * #REMEMBERED_OUTCOMES} most recently closed ones; closing one more forgets the oldest closed
- * outcome (a revert moves its reservation to the newest place). Within that window a retried
+ * outcome (a revert moves its reservation to the newest place), except a committed one whose
+ * reservation had not reached its expiry when the newer one closed (event time): until then a
+ * checkout's compensation may still revert that sale, so a busy product cannot make it forget
+ * units it must return. Such outcomes add at most the sales of one expiry window to the count. Within that window a retried
  * command gets the first answer. Once an id is forgotten the product treats it as never seen: a
  * retried {@code Reserve} is decided afresh (a grant holds units again, until released or
  * expired), {@code Commit} answers that the product has no such reservation, {@code Release} and
@@ -68,7 +71,7 @@ final class ReservationBook {
   /**
    * A book as a snapshot stored it: its active reservations by id and its closed ones, oldest
    * first (null for none). The units held are counted from {@code active}; a later duplicate of a
-   * closed id wins, and only the newest {@value #REMEMBERED_OUTCOMES} closed ones are kept.
+   * closed id wins; the closed ones are kept as stored (they were trimmed when the book changed).
    */
   static ReservationBook restore(Map<String, Reservation> active, List<Reservation> closed) {
     Map<String, Reservation> held = active == null ? Map.of() : Map.copyOf(active);
@@ -130,36 +133,39 @@ final class ReservationBook {
   }
 
   /** A reserve of {@code quantity} units was refused for {@code reason}. */
-  ReservationBook refuse(String productId, String reservationId, int quantity, String reason) {
-    return close(new Reservation(productId, reservationId, Reservation.Status.REFUSED, quantity, null, reason));
+  ReservationBook refuse(String productId, String reservationId, int quantity, String reason, Instant at) {
+    return close(new Reservation(productId, reservationId, Reservation.Status.REFUSED, quantity, null, reason), at);
   }
 
   /**
    * Released by a caller or, when {@code reason} is {@value #EXPIRED}, by its expiry. An id that
    * is not active closes with 0 units, so a reserve arriving after its compensation holds nothing.
    */
-  ReservationBook release(String productId, String reservationId, String reason) {
+  ReservationBook release(String productId, String reservationId, String reason, Instant at) {
     Reservation held = active.get(reservationId);
     Reservation.Status status = EXPIRED.equals(reason) ? Reservation.Status.EXPIRED : Reservation.Status.RELEASED;
     return close(held == null
         ? new Reservation(productId, reservationId, status, 0, null, reason)
-        : new Reservation(productId, reservationId, status, held.quantity(), held.expiresAt(), reason));
+        : new Reservation(productId, reservationId, status, held.quantity(), held.expiresAt(), reason), at);
   }
 
   /** The held units were sold. */
-  ReservationBook commit(String productId, String reservationId, int quantity) {
+  ReservationBook commit(String productId, String reservationId, int quantity, Instant at) {
     Reservation held = active.get(reservationId);
     return close(new Reservation(productId, reservationId, Reservation.Status.COMMITTED, quantity,
-        held == null ? null : held.expiresAt(), null));
+        held == null ? null : held.expiresAt(), null), at);
   }
 
   /** A committed reservation was undone: its outcome becomes {@code reverted}, remembered as the newest. */
-  ReservationBook revert(String productId, String reservationId, int quantity) {
-    return close(new Reservation(productId, reservationId, Reservation.Status.REVERTED, quantity, null, REVERTED));
+  ReservationBook revert(String productId, String reservationId, int quantity, Instant at) {
+    return close(new Reservation(productId, reservationId, Reservation.Status.REVERTED, quantity, null, REVERTED), at);
   }
 
-  /** {@code r} closed: out of the active ones (if it was there) and remembered as the newest outcome of its id. */
-  private ReservationBook close(Reservation r) {
+  /**
+   * {@code r} closed at {@code at} (the event's time; null: unknown): out of the active ones (if
+   * it was there) and remembered as the newest outcome of its id.
+   */
+  private ReservationBook close(Reservation r, Instant at) {
     Map<String, Reservation> nextActive = active;
     int nextReserved = reserved;
     Reservation held = active.get(r.reservationId());
@@ -170,17 +176,33 @@ final class ReservationBook {
     }
     LinkedHashMap<String, Reservation> nextClosed = new LinkedHashMap<>(closed);
     remember(nextClosed, r);
+    forgetOldest(nextClosed, at);
     return new ReservationBook(nextActive, nextReserved, nextClosed);
   }
 
   private static void remember(LinkedHashMap<String, Reservation> outcomes, Reservation r) {
     outcomes.remove(r.reservationId()); // re-inserted as the newest
     outcomes.put(r.reservationId(), r);
-    Iterator<String> oldest = outcomes.keySet().iterator();
-    while (outcomes.size() > REMEMBERED_OUTCOMES) {
-      oldest.next();
+  }
+
+  /**
+   * Forgets the oldest outcomes beyond {@value #REMEMBERED_OUTCOMES}, except committed ones whose
+   * reservation had not yet reached its expiry at {@code at}: within that window a compensation
+   * may still revert the sale, so its units must be found (bounded by the sales of one window).
+   */
+  private static void forgetOldest(LinkedHashMap<String, Reservation> outcomes, Instant at) {
+    Iterator<Reservation> oldest = outcomes.values().iterator();
+    int excess = outcomes.size() - REMEMBERED_OUTCOMES;
+    while (excess > 0 && oldest.hasNext()) {
+      Reservation r = oldest.next();
+      if (mayStillBeReverted(r, at)) continue;
       oldest.remove();
+      excess--;
     }
+  }
+
+  private static boolean mayStillBeReverted(Reservation r, Instant at) {
+    return at != null && r.status() == Reservation.Status.COMMITTED && r.expiresAt() != null && r.expiresAt().isAfter(at);
   }
 
   @Override
