@@ -48,6 +48,8 @@ public final class TestNodeConfig {
     m.put("pekko.cluster.leader-actions-interval", "200ms");
     m.put("pekko.cluster.sharding.distributed-data.majority-min-cap", 1);
     m.put("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", "off");
+    // a node under a loaded CI machine may need more than the default 10 s to stop its projections
+    m.put("pekko.actor.testkit.typed.system-shutdown-default", "30s");
     m.put("pekko.loglevel", "INFO");
     return ConfigFactory.parseMap(m, "testkit defaults");
   }
