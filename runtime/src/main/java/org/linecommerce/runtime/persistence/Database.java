@@ -96,6 +96,33 @@ public final class Database implements Extension {
         blockingExecutor);
   }
 
+  /**
+   * Runs blocking JDBC work in one transaction on a pooled connection (see {@link #transaction}),
+   * on the blocking dispatcher.
+   */
+  public <T> CompletionStage<T> inTransaction(SqlFunction<Connection, T> work) {
+    return withConnection(c -> transaction(c, work));
+  }
+
+  /**
+   * Runs {@code work} in one transaction on {@code c}: committed when it returns, rolled back when
+   * it throws; the connection's auto-commit mode is restored afterwards.
+   */
+  public static <T> T transaction(Connection c, SqlFunction<Connection, T> work) throws SQLException {
+    boolean autoCommit = c.getAutoCommit();
+    c.setAutoCommit(false);
+    try {
+      T result = work.apply(c);
+      c.commit();
+      return result;
+    } catch (SQLException | RuntimeException e) {
+      c.rollback();
+      throw e;
+    } finally {
+      c.setAutoCommit(autoCommit);
+    }
+  }
+
   @FunctionalInterface
   public interface SqlFunction<A, B> {
     B apply(A a) throws SQLException;

@@ -41,19 +41,9 @@ public final class CustomerOrdersProjectionHandler implements SubscriptionHandle
   @Override
   public CompletionStage<Done> handle(EventDelivery<OrderEvent> delivery) {
     OrderEvent event = delivery.event();
-    return db.withConnection(c -> {
-      boolean auto = c.getAutoCommit();
-      c.setAutoCommit(false);
-      try {
-        apply(c, event, delivery.sequenceNr(), delivery.timestamp());
-        c.commit();
-        return Done.getInstance();
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      } finally {
-        c.setAutoCommit(auto);
-      }
+    return db.inTransaction(c -> {
+      apply(c, event, delivery.sequenceNr(), delivery.timestamp());
+      return Done.getInstance();
     });
   }
 

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.linecommerce.catalog.api.ProductData;
+import org.linecommerce.runtime.persistence.Database;
 
 /**
  * The catalog search read model in the database (migration {@code V10__catalog_search_read_model}):
@@ -106,25 +107,22 @@ final class CatalogSearchTable {
 
   /** Streams every row to {@code sink} (fetched {@value #LOAD_FETCH_SIZE} at a time); returns how many. */
   long loadAll(Connection c, Consumer<IndexedProduct> sink) throws SQLException {
-    boolean autoCommit = c.getAutoCommit();
     // PostgreSQL honours the fetch size only inside a transaction
-    c.setAutoCommit(false);
-    long count = 0;
-    try (PreparedStatement q = c.prepareStatement(
-        "SELECT product_id, data_json, stock, available, discontinued, popularity, sequence_nr"
-            + " FROM catalog_search_products")) {
-      q.setFetchSize(LOAD_FETCH_SIZE);
-      try (ResultSet rs = q.executeQuery()) {
-        while (rs.next()) {
-          sink.accept(row(rs));
-          count++;
+    return Database.transaction(c, tx -> {
+      long count = 0;
+      try (PreparedStatement q = tx.prepareStatement(
+          "SELECT product_id, data_json, stock, available, discontinued, popularity, sequence_nr"
+              + " FROM catalog_search_products")) {
+        q.setFetchSize(LOAD_FETCH_SIZE);
+        try (ResultSet rs = q.executeQuery()) {
+          while (rs.next()) {
+            sink.accept(row(rs));
+            count++;
+          }
         }
       }
-      c.commit();
-    } finally {
-      c.setAutoCommit(autoCommit);
-    }
-    return count;
+      return count;
+    });
   }
 
   private IndexedProduct row(ResultSet rs) throws SQLException {
