@@ -7,6 +7,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -125,20 +126,20 @@ public final class ConversationClient {
   public CompletionStage<AskResult<ConversationCommand.History>> history(String userId, int limit) {
     if (blank(userId)) return rejected("userId is required");
     if (limit < 1) return rejected("limit must be at least 1");
-    return asks.ask(ref(userId), replyTo -> new ConversationCommand.GetHistory(limit, replyTo), reads);
+    return guarded(() -> asks.ask(ref(userId), replyTo -> new ConversationCommand.GetHistory(limit, replyTo), reads));
   }
 
   /** The conversation's mode, last messages and counters. */
   public CompletionStage<AskResult<ConversationView>> view(String userId) {
     if (blank(userId)) return rejected("userId is required");
-    return asks.ask(ref(userId), ConversationCommand.GetView::new, reads);
+    return guarded(() -> asks.ask(ref(userId), ConversationCommand.GetView::new, reads));
   }
 
   /** Hands a chat in {@code handoff} mode back to the bot; the view, also when already with the bot. */
   public CompletionStage<AskResult<ConversationView>> handBack(String userId, String operator, MessageMeta meta) {
     if (blank(userId)) return rejected("userId is required");
-    return asks.askWithStatus(ref(userId),
-        replyTo -> new ConversationCommand.HandBack(operator, meta(meta), replyTo), idempotent);
+    return guarded(() -> asks.askWithStatus(ref(userId),
+        replyTo -> new ConversationCommand.HandBack(operator, meta(meta), replyTo), idempotent));
   }
 
   /**
@@ -149,8 +150,8 @@ public final class ConversationClient {
       String userId, CustomerProfile profile, String sourceEventId, MessageMeta meta) {
     if (blank(userId)) return rejected("userId is required");
     if (blank(sourceEventId)) return rejected("sourceEventId is required");
-    return asks.askWithStatus(ref(userId),
-        replyTo -> new ConversationCommand.RefreshProfile(profile, sourceEventId, meta(meta), replyTo), idempotent);
+    return guarded(() -> asks.askWithStatus(ref(userId),
+        replyTo -> new ConversationCommand.RefreshProfile(profile, sourceEventId, meta(meta), replyTo), idempotent));
   }
 
   /** The customer viewed {@code productIds}: context for the next turns. Idempotent by {@code sourceEventId}. */
@@ -160,12 +161,22 @@ public final class ConversationClient {
     if (blank(sourceEventId)) return rejected("sourceEventId is required");
     if (productIds == null || productIds.isEmpty()) return rejected("productIds must not be empty");
     List<String> ids = List.copyOf(productIds);
-    return asks.askWithStatus(ref(userId),
-        replyTo -> new ConversationCommand.NoteViewedProducts(ids, sourceEventId, meta(meta), replyTo), idempotent);
+    return guarded(() -> asks.askWithStatus(ref(userId),
+        replyTo -> new ConversationCommand.NoteViewedProducts(ids, sourceEventId, meta(meta), replyTo), idempotent));
   }
 
   private EntityRef<ConversationCommand> ref(String userId) {
     return sharding.entityRefFor(ConversationCommand.ENTITY_KEY, userId);
+  }
+
+  /** {@code ask}, or {@code Failed(ERROR)} when it cannot even be sent (e.g. the sharding is not started on this node). */
+  private static <T> CompletionStage<AskResult<T>> guarded(Supplier<CompletionStage<AskResult<T>>> ask) {
+    try {
+      return ask.get();
+    } catch (RuntimeException e) {
+      return CompletableFuture.completedFuture(new AskResult.Failed<>(AskResult.Failure.ERROR,
+          ConversationCommand.ENTITY_KEY.name() + ": " + e.getMessage()));
+    }
   }
 
   private static MessageMeta meta(MessageMeta meta) {
