@@ -146,6 +146,16 @@ class ConversationRoutesValidationTest {
   }
 
   @Test
+  void aConversationThatDoesNotAnswerIs503AskingToRepeatWithTheSameKey() {
+    // this node runs the routes but no Conversation sharding: every ask fails
+    HttpResponse<String> r = http.post(GENERATE, generateBody("U503", "hello"), Map.of("Idempotency-Key", "k-503"));
+    assertProblem(r, 503, "Idempotency-Key");
+    assertThat(json(r).path("type").asText()).isEqualTo("urn:linecommerce:problem:conversation-unavailable");
+    assertProblem(http.get("/api/v1/conversations/U503"), 503, "did not answer");
+    assertProblem(http.post("/admin/conversations/U503/handback", null), 503, "did not answer");
+  }
+
+  @Test
   void providerStatsListEachProviderWithItsFigures() {
     HttpResponse<String> r = http.get("/api/v1/ai/providers/stats");
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
