@@ -157,9 +157,9 @@ class ConversationRoutesTest {
   }
 
   @Test
-  void aJapaneseMessageIsAnsweredInJapanese() {
-    JsonNode a = ok(generate("こんにちは", null));
-    assertThat(a.path("language").asText()).isEqualTo("ja");
+  void theContextsLanguageTagReachesTheTurnAsItsPrimarySubtag() {
+    String body = "{\"userId\":\"" + userId + "\",\"message\":\"\uD83D\uDC4D\",\"context\":{\"language\":\"ja-JP\"}}";
+    assertThat(ok(http.post("/api/v1/ai/generate", body)).path("language").asText()).isEqualTo("ja");
   }
 
   @Test
