@@ -1,0 +1,37 @@
+package org.linecommerce.conversation;
+
+import java.util.Optional;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.linecommerce.conversation.internal.Conversation;
+import org.linecommerce.runtime.node.DomainModule;
+import org.linecommerce.runtime.node.NodeContext;
+
+/**
+ * The ai-conversation domain on a node. Every node starts Conversation sharding (a proxy where the
+ * {@code conversation} role is absent) so the gateway can reach any conversation; conversation
+ * nodes host the conversations and their provider chain.
+ */
+public final class ConversationModule implements DomainModule {
+
+  public static final String ROLE = Conversation.ROLE;
+
+  @Override
+  public String name() {
+    return "ai-conversation";
+  }
+
+  @Override
+  public String role() {
+    return ROLE;
+  }
+
+  @Override
+  public void init(NodeContext context) {
+    Conversation.init(context.system());
+  }
+
+  @Override
+  public Optional<Route> routes(NodeContext context) {
+    return Optional.empty();
+  }
+}
