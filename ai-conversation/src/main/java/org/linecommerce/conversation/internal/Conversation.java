@@ -107,9 +107,10 @@ public final class Conversation
 
   /** Starts sharding of {@code Conversation} (remember-entities): hosted on {@value #ROLE} nodes, a proxy elsewhere. */
   public static void init(ActorSystem<?> system) {
-    ShopAssistant assistant = ShopAssistant.create(system);
+    // made on the first conversation this node hosts: proxies need no assistant
+    var assistant = new java.util.concurrent.atomic.AtomicReference<ShopAssistant>();
     RememberedEntities.init(system, ConversationCommand.ENTITY_KEY, ROLE,
-        (userId, shard) -> create(userId, shard, assistant));
+        (userId, shard) -> create(userId, shard, assistant.updateAndGet(a -> a != null ? a : ShopAssistant.create(system))));
   }
 
   /** The entity; {@code shard} is null outside sharding. */
