@@ -85,4 +85,19 @@ class ConversationLifecycleTest {
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
     }
   }
+
+  @Test
+  void withoutACustomerNodeTheAnswerStillHasProducts() {
+    try (TestDatabase db = TestDatabase.h2();
+        InProcessCluster cluster = InProcessCluster.start(1, db, MODULES, ConfigFactory.parseString(
+            "linecommerce.node.roles = \"conversation,catalog\"\nlinecommerce.conversation.lookup-timeout = 500ms"))) {
+      ActorSystem<?> system = cluster.system(0);
+      ConversationTesting.awaitCatalog(system);
+      long start = System.nanoTime();
+      AiAnswer answer = say(system, "U-nocustomer", "n-1", "do you have matcha?");
+      assertThat(answer.response()).isNotBlank();
+      assertThat(answer.products()).anyMatch(p -> p.id().startsWith("matcha"));
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+    }
+  }
 }
