@@ -1,5 +1,7 @@
 package org.linecommerce.conversation.internal.provider;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +41,9 @@ public final class Suggestions {
     ProductCard focus = request.focus() != null ? request.focus()
         : request.products().isEmpty() ? null : request.products().get(0);
     Map<String, QuickReply> out = new LinkedHashMap<>(); // by label: no two buttons say the same
+    List<ProductCard> named = new ArrayList<>(request.products());
+    if (request.focus() != null) named.add(request.focus());
+    Map<String, String> shorts = shortNames(named);
     switch (kind) {
       case GREETED, THANKED, NOT_UNDERSTOOD, NO_PRODUCTS_FOUND, NO_ORDERS -> {
         interests(lang, request, out, 2);
@@ -48,37 +53,37 @@ public final class Suggestions {
       case PRODUCTS_FOUND -> {
         List<ProductCard> products = request.products();
         if (!products.isEmpty()) {
-          add(out, price(lang, products.get(0)));
-          if (products.get(0).stock() > 0) add(out, order(lang, products.get(0), 1));
-          for (ProductCard p : products.subList(1, Math.min(3, products.size()))) add(out, price(lang, p));
+          add(out, price(lang, shorts, products.get(0)));
+          if (products.get(0).stock() > 0) add(out, order(lang, shorts, products.get(0), 1));
+          for (ProductCard p : products.subList(1, Math.min(3, products.size()))) add(out, price(lang, shorts, p));
         }
         add(out, fixed(lang, "staff"));
       }
       case PRICE_GIVEN -> {
         if (focus != null && focus.stock() > 0) {
-          add(out, order(lang, focus, 1));
-          add(out, order(lang, focus, 2));
+          add(out, order(lang, shorts, focus, 1));
+          add(out, order(lang, shorts, focus, 2));
         }
-        if (focus != null) add(out, withProduct(lang, "stock", focus));
-        otherProducts(lang, request, focus, out);
+        if (focus != null) add(out, withProduct(lang, shorts, "stock", focus));
+        otherProducts(lang, shorts, request, focus, out);
       }
       case STOCK_GIVEN -> {
         if (focus != null && focus.stock() > 0) {
-          add(out, order(lang, focus, 1));
-          add(out, price(lang, focus));
+          add(out, order(lang, shorts, focus, 1));
+          add(out, price(lang, shorts, focus));
         }
-        otherProducts(lang, request, focus, out);
+        otherProducts(lang, shorts, request, focus, out);
         add(out, fixed(lang, "staff"));
       }
       case PRODUCT_NEEDED -> {
         for (ProductCard p : request.products()) {
-          add(out, reply(lang, "suggest.product.label", Map.of("short", shortName(p.name())), p.name()));
+          add(out, reply(lang, "suggest.product.label", Map.of("short", shorts.get(p.id())), p.name()));
         }
         add(out, fixed(lang, "staff"));
       }
       case QUANTITY_NEEDED -> {
         if (focus != null) {
-          for (int n = 1; n <= 3; n++) add(out, order(lang, focus, n));
+          for (int n = 1; n <= 3; n++) add(out, order(lang, shorts, focus, n));
         }
         add(out, fixed(lang, "staff"));
       }
@@ -110,26 +115,29 @@ public final class Suggestions {
     }
   }
 
-  private void otherProducts(String lang, ProviderRequest request, ProductCard focus, Map<String, QuickReply> out) {
+  private void otherProducts(
+      String lang, Map<String, String> shorts, ProviderRequest request, ProductCard focus, Map<String, QuickReply> out) {
     for (ProductCard p : request.products()) {
       if (focus != null && p.id().equals(focus.id())) continue;
-      add(out, price(lang, p));
+      add(out, price(lang, shorts, p));
       return;
     }
   }
 
-  private QuickReply price(String lang, ProductCard p) {
-    return withProduct(lang, "price", p);
+  private QuickReply price(String lang, Map<String, String> shorts, ProductCard p) {
+    return withProduct(lang, shorts, "price", p);
   }
 
-  private QuickReply order(String lang, ProductCard p, int quantity) {
+  private QuickReply order(String lang, Map<String, String> shorts, ProductCard p, int quantity) {
     Map<String, String> v = Map.of(
-        "product", p.name(), "short", shortName(p.name()), "quantity", Integer.toString(quantity));
+        "product", p.name(),
+        "short", shorts.getOrDefault(p.id(), shortName(p.name())),
+        "quantity", Integer.toString(quantity));
     return reply(lang, "suggest.order.label", v, templates.text(lang, "suggest.order.text", v));
   }
 
-  private QuickReply withProduct(String lang, String what, ProductCard p) {
-    Map<String, String> v = Map.of("product", p.name(), "short", shortName(p.name()));
+  private QuickReply withProduct(String lang, Map<String, String> shorts, String what, ProductCard p) {
+    Map<String, String> v = Map.of("product", p.name(), "short", shorts.getOrDefault(p.id(), shortName(p.name())));
     return reply(lang, "suggest." + what + ".label", v, templates.text(lang, "suggest." + what + ".text", v));
   }
 
@@ -143,6 +151,32 @@ public final class Suggestions {
 
   private static void add(Map<String, QuickReply> out, QuickReply reply) {
     if (!reply.label().isEmpty() && !reply.text().isEmpty()) out.putIfAbsent(reply.label(), reply);
+  }
+
+  /**
+   * Short names by product id that tell the products apart: variants whose short names collide
+   * ("Matcha Green" for 50g and 100g) get the first word and the first word where they differ
+   * ("Matcha 50g", "Matcha 100g").
+   */
+  static Map<String, String> shortNames(List<ProductCard> products) {
+    Map<String, String> shorts = new HashMap<>();
+    for (ProductCard p : products) shorts.put(p.id(), shortName(p.name()));
+    for (ProductCard p : products) {
+      for (ProductCard q : products) {
+        if (p.id().equals(q.id()) || !shortName(p.name()).equals(shortName(q.name()))) continue;
+        String[] a = p.name().strip().split("\\s+");
+        String[] b = q.name().strip().split("\\s+");
+        String differing = null;
+        for (int i = 0; i < a.length; i++) {
+          if (i >= b.length || !a[i].equals(b[i])) {
+            differing = a[i];
+            break;
+          }
+        }
+        if (differing != null && a.length > 1) shorts.put(p.id(), cut(a[0], 8) + " " + cut(differing, 8));
+      }
+    }
+    return shorts;
   }
 
   /**
