@@ -95,8 +95,10 @@ public final class VendorPrompt {
     if (!products.isEmpty()) {
       s.append("Products (cite only these products and prices; never invent others, prices or stock):\n");
       for (ProductCard c : products) s.append("- ").append(product(c)).append('\n');
-    } else {
+    } else if (r.focus() == null && r.order() == null && r.orders().isEmpty()) {
       s.append("No products were retrieved: do not name or price any product.\n");
+    } else {
+      s.append("Cite only the products, prices and orders above; never invent others.\n");
     }
     s.append("Never promise actions you were not told you did; orders are confirmed only with the buttons.");
     return s.toString();

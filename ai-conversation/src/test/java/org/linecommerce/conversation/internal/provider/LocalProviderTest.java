@@ -118,6 +118,19 @@ class LocalProviderTest {
   }
 
   @Test
+  void englishAnswersReadAsTheShopWroteThem() {
+    assertThat(local.word(request(Outcome.Kind.PRICE_GIVEN, "en")))
+        .isEqualTo("Matcha Green Tea Powder 50g is ฿234 (120 in stock). Would you like to order it?");
+    assertThat(local.word(request(Outcome.Kind.STOCK_GIVEN, "en")))
+        .isEqualTo("Yes, Matcha Green Tea Powder 50g is in stock: 120 available.");
+    assertThat(local.word(request(Outcome.Kind.ORDER_PLACED, "en"))).isEqualTo("""
+        I've reserved your order ord-7f3a9c:
+        • Matcha Green Tea Powder 50g × 2 — ฿468
+        Total: ฿468
+        Please confirm or cancel it by 30 Nov, 15:15.""");
+  }
+
+  @Test
   void confidenceIsHighForWhatTheAssistantDidAndLowWhenItDidNotUnderstand() {
     assertThat(local.answer(request(Outcome.Kind.ORDER_PLACED, "en")).toCompletableFuture().join().confidence())
         .isEqualTo(0.9);
