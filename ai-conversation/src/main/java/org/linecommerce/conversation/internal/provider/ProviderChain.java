@@ -69,13 +69,15 @@ public final class ProviderChain implements Extension {
     this.configured = List.copyOf(chain);
     this.fallback = new Guarded(new FallbackProvider(), null, settings.fallback(), registry);
     if (settings.providers().contains(ChainSettings.OPENAI)) {
+      log.info("AI provider chain: {} (openai: {}, timeout {} ms)", String.join(" → ", names()),
+          settings.openai(), settings.openaiBreaker().timeout().toMillis());
       if (!settings.openai().hasKey() && settings.openai().baseUrl().contains("api.openai.com")) {
         log.warn("AI provider openai points at {} without OPENAI_API_KEY: its calls will fail",
             settings.openai().baseUrl());
       }
+    } else {
+      log.info("AI provider chain: {}", String.join(" → ", names()));
     }
-    log.info("AI provider chain: {} (openai: {}, timeout {} ms)", String.join(" → ", names()),
-        settings.openai(), settings.openaiBreaker().timeout().toMillis());
   }
 
   public static ProviderChain get(ActorSystem<?> system) {
