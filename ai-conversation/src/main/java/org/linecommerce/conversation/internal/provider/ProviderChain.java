@@ -48,6 +48,7 @@ public final class ProviderChain implements Extension {
   private final List<Guarded> configured;
   private final Guarded fallback;
   private final String apiKey;
+  private final Suggestions suggestions;
 
   private ProviderChain(ActorSystem<?> system) {
     this.system = system;
@@ -55,6 +56,7 @@ public final class ProviderChain implements Extension {
     this.apiKey = settings.openai().apiKey();
     ReplyTemplates templates = settings.templatesDir().isEmpty()
         ? ReplyTemplates.bundled() : ReplyTemplates.load(Path.of(settings.templatesDir()));
+    this.suggestions = new Suggestions(templates);
     MeterRegistry registry = Metrics.get(system).registry();
     List<Guarded> chain = new ArrayList<>();
     for (String name : settings.providers()) {
@@ -82,6 +84,11 @@ public final class ProviderChain implements Extension {
 
   public static ProviderChain get(ActorSystem<?> system) {
     return Id.INSTANCE.apply(system);
+  }
+
+  /** The quick replies, worded with the same templates as the {@code local} provider ({@code templates-dir}). */
+  public Suggestions suggestions() {
+    return suggestions;
   }
 
   /** The chain's providers in order, {@code fallback} last. */
