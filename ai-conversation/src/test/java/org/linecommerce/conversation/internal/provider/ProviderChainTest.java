@@ -215,6 +215,7 @@ class ProviderChainTest {
 
     assertThat(local.provider()).isEqualTo("local");
     assertThat(local.reply().text()).startsWith("Hello Somchai!");
+    assertThat(chain.suggestions().forAnswer(request(Outcome.Kind.GREETED, "en"))).hasSize(4);
     assertThat(unknownPreference.provider()).isEqualTo("openai");
     assertThat(vendor.chatRequests()).hasSize(1);
   }
