@@ -3,6 +3,7 @@ package org.linecommerce.conversation;
 import java.util.Optional;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.linecommerce.conversation.internal.Conversation;
+import org.linecommerce.conversation.internal.provider.ProviderChain;
 import org.linecommerce.runtime.node.DomainModule;
 import org.linecommerce.runtime.node.NodeContext;
 
@@ -28,6 +29,10 @@ public final class ConversationModule implements DomainModule {
   @Override
   public void init(NodeContext context) {
     Conversation.init(context.system());
+    if (context.hosts(ROLE)) {
+      // the chain is made now so that an unknown provider in AI_PROVIDERS stops the node at start
+      ProviderChain.get(context.system());
+    }
   }
 
   @Override

@@ -34,7 +34,6 @@ import org.linecommerce.conversation.internal.provider.Outcome;
 import org.linecommerce.conversation.internal.provider.Outcome.Kind;
 import org.linecommerce.conversation.internal.provider.ProviderChain;
 import org.linecommerce.conversation.internal.provider.ProviderRequest;
-import org.linecommerce.conversation.internal.provider.Suggestions;
 import org.linecommerce.customer.api.CustomerClient;
 import org.linecommerce.customer.api.CustomerProfile;
 import org.linecommerce.customer.api.CustomerView;
@@ -143,9 +142,9 @@ public final class ShopAssistant {
         }));
   }
 
-  private static List<QuickReply> quickReplies(ProviderRequest req) {
+  private List<QuickReply> quickReplies(ProviderRequest req) {
     try {
-      List<QuickReply> q = Suggestions.forAnswer(req);
+      List<QuickReply> q = providers.suggestions().forAnswer(req);
       return q.size() > AiAnswer.MAX_QUICK_REPLIES ? q.subList(0, AiAnswer.MAX_QUICK_REPLIES) : q;
     } catch (RuntimeException e) {
       log.warn("Quick replies failed", e);
