@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 /**
  * Weighted terms of one language, matched on analysed words rather than on literal text: each term is cut by the
@@ -25,7 +27,8 @@ final class Lexicon {
   /** A term of class {@code cls} (an intent label, a cue, {@code stop}, or a variant's "kind value"). */
   record Entry(String cls, double weight, String term) {}
 
-  private final Map<String, List<Entry>> byKey = new HashMap<>();
+  private final Map<String, List<Entry>> byNorm = new HashMap<>();
+  private final Map<String, List<Entry>> bySurface = new HashMap<>();
   private Map<String, List<Entry>> byReading = new HashMap<>();
   /** Every single word of every term (norm and surface): a known word is never "corrected". */
   private final Set<String> known = new HashSet<>();
@@ -42,8 +45,9 @@ final class Lexicon {
       List<Word> words = analyse.apply(e.term());
       if (words.isEmpty()) continue;
       maxWords = Math.max(maxWords, words.size());
-      add(join(words, 0, words.size(), false), e);
-      if (!surfaceOnly) add(join(words, 0, words.size(), true), e);
+      add(bySurface, join(words, 0, words.size(), false), e);
+      // stop words match as written: "one" stems to "on", which is no reason to drop it
+      if (!surfaceOnly && !e.cls().equals("stop")) add(byNorm, join(words, 0, words.size(), true), e);
       for (Word w : words) {
         known.add(w.surface);
         known.add(w.norm);
@@ -62,7 +66,7 @@ final class Lexicon {
     byReading = longestFirst;
   }
 
-  private void add(String key, Entry e) {
+  private static void add(Map<String, List<Entry>> byKey, String key, Entry e) {
     List<Entry> list = byKey.computeIfAbsent(key, k -> new ArrayList<>());
     if (!list.contains(e)) list.add(e);
   }
@@ -114,10 +118,16 @@ final class Lexicon {
    * nearest single-word term (same first letter, edit distance ≤ 1, or ≤ 2 from eight letters): "stok" → stock,
    * "dissapointed" → disappoint.
    */
-  void correctTypos(List<Word> words, Set<String> alsoKnown) {
+  void correctTypos(List<Word> words, Predicate<String> alsoKnown) {
     for (Word w : words) {
-      if (w.consumed || !w.isLatin() || w.surface.length() < 4) continue;
-      if (known.contains(w.norm) || known.contains(w.surface) || alsoKnown.contains(w.surface)) continue;
+      if (w.consumed || !w.isLatin()) continue;
+      if (known.contains(w.norm) || known.contains(w.surface) || alsoKnown.test(w.surface)) continue;
+      String collapsed = collapse(w.surface);
+      if (collapsed != null) {
+        w.norm = WordChains.stem(collapsed);
+        continue;
+      }
+      if (w.surface.length() < 4) continue;
       int allowed = w.surface.length() >= 8 ? 2 : 1;
       String best = null;
       int bestDistance = allowed + 1;
@@ -134,6 +144,18 @@ final class Lexicon {
     }
   }
 
+  private static final Pattern REPEATS = Pattern.compile("(\\p{L})\\1+");
+
+  /** A chat elongation of a known word ("heyy", "thanksss", "pleaseee"): the known word, else null. */
+  private String collapse(String word) {
+    if (!REPEATS.matcher(word).find()) return null;
+    String once = REPEATS.matcher(word).replaceAll("$1");
+    if (known.contains(once) || known.contains(WordChains.stem(once))) return once;
+    String twice = REPEATS.matcher(word).replaceAll("$1$1");
+    if (!twice.equals(word) && (known.contains(twice) || known.contains(WordChains.stem(twice)))) return twice;
+    return null;
+  }
+
   /** Matches terms on the words not yet taken, longest first, and takes the words of every match. */
   List<Entry> match(List<Word> words) {
     List<Entry> hits = new ArrayList<>();
@@ -142,8 +164,8 @@ final class Lexicon {
       if (words.get(i).consumed) continue;
       for (int len = Math.min(maxWords, n - i); len >= 1; len--) {
         if (anyConsumed(words, i, i + len)) continue;
-        List<Entry> found = byKey.get(join(words, i, i + len, !surfaceOnly));
-        if (found == null && !surfaceOnly) found = byKey.get(join(words, i, i + len, false));
+        List<Entry> found = surfaceOnly ? null : byNorm.get(join(words, i, i + len, true));
+        if (found == null) found = bySurface.get(join(words, i, i + len, false));
         if (found == null) continue;
         hits.addAll(found);
         for (int k = i; k < i + len; k++) words.get(k).consumed = true;

@@ -47,6 +47,8 @@ public final class MessageAnalyzer {
 
   private static final Pattern UUID = Pattern.compile(
       "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+  private static final Pattern THAI_ELONGATION = Pattern.compile("([\\u0E00-\\u0E7F])\\1{2,}");
+  private static final Pattern THAI_LAUGHTER = Pattern.compile("(?<![\\d.,])5{3,}(?![\\d.,])");
   private static final Set<Intent> REQUESTS = Set.of(Intent.PRODUCT_SEARCH, Intent.PRICE, Intent.STOCK, Intent.ORDER,
       Intent.ORDER_STATUS, Intent.HUMAN_HANDOFF, Intent.COMPLAINT);
   /** Tie-break among requests of equal weight. */
@@ -54,7 +56,7 @@ public final class MessageAnalyzer {
       Intent.PRICE, Intent.STOCK, Intent.ORDER, Intent.PRODUCT_SEARCH);
   private static final Set<Intent> NEEDS_A_PRODUCT = Set.of(Intent.PRICE, Intent.STOCK, Intent.ORDER);
 
-  private static final class Shared {
+  static final class Shared {
     static final Shared INSTANCE = new Shared();
 
     final Set<String> thaiVocabulary = new HashSet<>();
@@ -123,7 +125,14 @@ public final class MessageAnalyzer {
     Shared shared = Shared.INSTANCE;
     String raw = text == null ? "" : text;
     String language = LanguageDetector.detect(raw, languageHint);
-    String normalised = foldThaiDigits(Normalizer.normalize(raw, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT));
+    // NFKC splits Thai sara am (ำ) into nikhahit + sara aa: put it back
+    String normalised = foldThaiDigits(Normalizer.normalize(raw, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT))
+        .replace("\u0E4D\u0E32", "\u0E33");
+    if (language.equals(LanguageDetector.THAI)) {
+      // chat elongation (ค่าาาา, จ้าาา) and laughter (555) carry no words
+      normalised = THAI_ELONGATION.matcher(normalised).replaceAll("$1");
+      normalised = THAI_LAUGHTER.matcher(normalised).replaceAll(" ");
+    }
 
     Map<Intent, Double> scores = new EnumMap<>(Intent.class);
     Set<String> cues = new HashSet<>();
@@ -146,7 +155,7 @@ public final class MessageAnalyzer {
     List<Word> words = WordChains.words(language, prepared, shared.thaiVocabulary);
     Lexicon lexicon = shared.lexicons.get(language);
     Lexicon english = shared.lexicons.get(LanguageDetector.ENGLISH);
-    english.correctTypos(words, shared.englishStop.isEmpty() ? Set.of() : stopWords(shared));
+    english.correctTypos(words, shared.englishStop::contains);
 
     for (Attribute a : shared.variants.fromWords(language, words)) if (!attributes.contains(a)) attributes.add(a);
     List<Lexicon.Entry> hits = new ArrayList<>(lexicon.match(words));
@@ -200,25 +209,6 @@ public final class MessageAnalyzer {
     if (NEEDS_A_PRODUCT.contains(intent) && productText == null) refersBack = true;
     return new Analysis(language, intent, confidence, explicit, productText, quantity, attributes, orderId,
         refersBack);
-  }
-
-  private static Set<String> stopWords(Shared shared) {
-    return new java.util.AbstractSet<>() {
-      @Override
-      public boolean contains(Object o) {
-        return o instanceof String s && shared.englishStop.contains(s);
-      }
-
-      @Override
-      public java.util.Iterator<String> iterator() {
-        throw new UnsupportedOperationException();
-      }
-
-      @Override
-      public int size() {
-        return shared.englishStop.size();
-      }
-    };
   }
 
   private static void credit(Lexicon.Entry e, Map<Intent, Double> scores, Set<String> cues) {
@@ -318,7 +308,7 @@ public final class MessageAnalyzer {
   private static boolean isContent(String language, Word w, Word next, Shared shared) {
     if (!w.surface.codePoints().anyMatch(Character::isLetter)) return false;
     if (w.isLatin()) {
-      return w.surface.length() >= 2 && !shared.englishStop.contains(w.surface)
+      return !shared.englishStop.contains(w.surface)
           && !shared.englishStop.contains(w.norm);
     }
     return switch (language) {

@@ -32,9 +32,9 @@ import org.apache.lucene.analysis.tokenattributes.OffsetAttribute;
  *       "ordered" → "order").
  *   <li>Japanese: Kuromoji (normal mode) with base forms ("注文しました" → 注文 / する / ます / た) and parts of
  *       speech, which decide what can name a product (nouns) and what cannot (particles 助詞, auxiliaries 助動詞).
- *   <li>Thai: the dictionary segmentation of {@link ThaiTokenizer}; a word it leaves whole is cut further when the
- *       shop vocabulary (lexicon and variant words) covers it completely, so "เอาสามอัน" meets the words the lexicon
- *       knows even where the JDK dictionary joins them.
+ *   <li>Thai: the dictionary segmentation of {@link ThaiTokenizer} (the JDK's Thai break iterator), re-cut where
+ *       the shop vocabulary (lexicon, particles, numbers, variant words) fits the text better: the JDK dictionary
+ *       does not know chat words and sometimes glues a particle to the next syllable ("เท่า|ไห|ร่ครับ").
  * </ul>
  */
 final class WordChains {
@@ -128,6 +128,7 @@ final class WordChains {
 
   static List<Word> thai(String text, Set<String> vocabulary) {
     List<Word> out = new ArrayList<>();
+    List<int[]> run = new ArrayList<>();
     try (TokenStream ts = THAI.tokenStream("th", new StringReader(text))) {
       CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
       OffsetAttribute offset = ts.addAttribute(OffsetAttribute.class);
@@ -135,47 +136,85 @@ final class WordChains {
       while (ts.incrementToken()) {
         String surface = term.toString();
         int start = offset.startOffset();
-        List<String> pieces = vocabulary.contains(surface) ? null : cover(surface, vocabulary);
-        if (pieces == null) {
-          Word w = new Word(surface, surface, null, start, offset.endOffset());
-          if (w.isLatin()) w.norm = stem(surface);
-          if (w.hasLetterOrDigit()) out.add(w);
-        } else {
-          int at = start;
-          for (String piece : pieces) {
-            out.add(new Word(piece, piece, null, at, at + piece.length()));
-            at += piece.length();
-          }
+        int end = offset.endOffset();
+        boolean thai = surface.codePoints().allMatch(LanguageDetector::isThai);
+        if (thai && (run.isEmpty() || run.get(run.size() - 1)[1] == start)) {
+          run.add(new int[] {start, end});
+          continue;
         }
+        segment(text, run, vocabulary, out);
+        run.clear();
+        if (thai) {
+          run.add(new int[] {start, end});
+          continue;
+        }
+        Word w = new Word(surface, surface, null, start, end);
+        if (w.isLatin()) w.norm = stem(surface);
+        if (w.hasLetterOrDigit()) out.add(w);
       }
       ts.end();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    segment(text, run, vocabulary, out);
     return out;
   }
 
-  /** The fewest vocabulary words that make up {@code word} exactly, or null when they do not cover it. */
-  static List<String> cover(String word, Set<String> vocabulary) {
-    int n = word.length();
-    if (n < 2 || n > 40) return null;
-    int[] best = new int[n + 1];
-    int[] from = new int[n + 1];
-    java.util.Arrays.fill(best, Integer.MAX_VALUE);
-    best[0] = 0;
-    for (int i = 0; i < n; i++) {
-      if (best[i] == Integer.MAX_VALUE) continue;
-      for (int j = i + 1; j <= n; j++) {
-        if (best[i] + 1 < best[j] && vocabulary.contains(word.substring(i, j))) {
-          best[j] = best[i] + 1;
-          from[j] = i;
+  private static final int LONGEST_SHOP_WORD = 24;
+
+  /**
+   * Re-cuts a stretch of Thai that the JDK dictionary cut into {@code tokens}: the pieces may be the JDK's words,
+   * the shop vocabulary's words found anywhere in the stretch, or the halves of a JDK word next to a shop word it
+   * swallowed ("ร่ครับ" → ร่ / ครับ). A shop word costs 1, any other piece 2, the cheapest cut wins, and among
+   * equals the one whose shop words cover most characters: "เท่า|ไห|ร่ครับ" becomes เท่าไหร่ / ครับ, "แต๊งกิ้วค่า"
+   * becomes แต๊งกิ้ว / ค่า, while the JDK's ไฟฟ้า is not broken into ไฟ / ฟ้า.
+   */
+  private static void segment(String text, List<int[]> tokens, Set<String> vocabulary, List<Word> out) {
+    if (tokens.isEmpty()) return;
+    int base = tokens.get(0)[0];
+    int n = tokens.get(tokens.size() - 1)[1] - base;
+    String s = text.substring(base, base + n);
+    List<List<int[]>> edges = new ArrayList<>(); // from i: {end, characters covered by a shop word}
+    for (int i = 0; i <= n; i++) edges.add(new ArrayList<>());
+    for (int[] t : tokens) {
+      int from = t[0] - base;
+      int to = t[1] - base;
+      edges.get(from).add(new int[] {to, vocabulary.contains(s.substring(from, to)) ? to - from : 0});
+      for (int k = from + 1; k < to; k++) {
+        boolean left = vocabulary.contains(s.substring(from, k));
+        boolean right = vocabulary.contains(s.substring(k, to));
+        if (left || right) {
+          edges.get(from).add(new int[] {k, left ? k - from : 0});
+          edges.get(k).add(new int[] {to, right ? to - k : 0});
         }
       }
     }
-    if (best[n] == Integer.MAX_VALUE || best[n] < 2) return null;
-    List<String> pieces = new ArrayList<>();
-    for (int j = n; j > 0; j = from[j]) pieces.add(0, word.substring(from[j], j));
-    return pieces;
+    for (int i = 0; i < n; i++) {
+      for (int j = i + 1; j <= Math.min(n, i + LONGEST_SHOP_WORD); j++) {
+        if (vocabulary.contains(s.substring(i, j))) edges.get(i).add(new int[] {j, j - i});
+      }
+    }
+    double[] cost = new double[n + 1];
+    int[] from = new int[n + 1];
+    java.util.Arrays.fill(cost, Double.MAX_VALUE);
+    cost[0] = 0;
+    for (int i = 0; i < n; i++) {
+      if (cost[i] == Double.MAX_VALUE) continue;
+      for (int[] e : edges.get(i)) {
+        // a piece the shop vocabulary knows costs 1, any other 2; among equal costs, more shop characters win
+        double c = cost[i] + (e[1] > 0 ? 1 : 2) - 0.01 * e[1];
+        if (c < cost[e[0]]) {
+          cost[e[0]] = c;
+          from[e[0]] = i;
+        }
+      }
+    }
+    List<Word> pieces = new ArrayList<>();
+    for (int j = n; j > 0; j = from[j]) {
+      String piece = s.substring(from[j], j);
+      pieces.add(0, new Word(piece, piece, null, base + from[j], base + j));
+    }
+    out.addAll(pieces);
   }
 
   /** The Porter stem of a lower-case English word. */

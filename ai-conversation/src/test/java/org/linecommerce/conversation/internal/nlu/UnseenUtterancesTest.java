@@ -29,6 +29,16 @@ class UnseenUtterancesTest {
   }
 
   @Test
+  void aSecondBlindSetNeverUsedForTuningStaysAboveEightyPercentPerLanguage() {
+    Utterances blind = Utterances.resource("nlu/blind-utterances.json");
+    List<Utterances.Result> results = blind.analyse(analyzer);
+    Map<String, Double> accuracy = Utterances.report("blind", results);
+
+    accuracy.forEach((lang, acc) -> assertThat(acc).as("intent accuracy of " + lang).isGreaterThanOrEqualTo(0.8));
+    assertThat(results).filteredOn(r -> !r.languageRight()).as("language misses").isEmpty();
+  }
+
+  @Test
   void theHeldOutSetIsLargeAndCoversEveryIntentInEveryLanguage() {
     Utterances unseen = Utterances.resource("nlu/unseen-utterances.json");
     for (String lang : List.of("en", "ja", "th")) {
