@@ -35,8 +35,8 @@ import org.linecommerce.conversation.api.Intent;
  *
  * <p>When no term matched: a quantity alone ("2 please", 「2つください」, "เอา 2 อัน") is an explicit order of
  * what was discussed; words that can name a product make a product search, explicit with confidence 0.6 when
- * they look like a bare product name (at most three content words and, in Japanese, no unexplained verb or
- * adjective), else not explicit with 0.4; a message naming only a variant or pointing back ("the blue one") is a
+ * they look like a bare product name (English: at most three content words; Japanese and Thai: at most two
+ * stretches of at most six words, and in Japanese no verb or adjective the lexicon did not explain), else not explicit with 0.4; a message naming only a variant or pointing back ("the blue one") is a
  * product search, not explicit, 0.4; a message with nothing to go on ("ok", "555", "👍") is a greeting, not
  * explicit, 0.2, so the dialogue can follow the previous turn.
  *
@@ -129,10 +129,11 @@ public final class MessageAnalyzer {
     String normalised = foldThaiDigits(Normalizer.normalize(raw, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT))
         .replace("\u0E4D\u0E32", "\u0E33");
     if (language.equals(LanguageDetector.THAI)) {
-      // chat elongation (ค่าาาา, จ้าาา) and laughter (555) carry no words
+      // chat elongation (ค่าาาา, จ้าาา) carries no words
       normalised = THAI_ELONGATION.matcher(normalised).replaceAll("$1");
-      normalised = THAI_LAUGHTER.matcher(normalised).replaceAll(" ");
     }
+    // Thai laughter (555), typed with or without Thai around it
+    normalised = THAI_LAUGHTER.matcher(normalised).replaceAll(" ");
 
     Map<Intent, Double> scores = new EnumMap<>(Intent.class);
     Set<String> cues = new HashSet<>();
@@ -195,7 +196,9 @@ public final class MessageAnalyzer {
       confidence = 0.7;
     } else if (productText != null) {
       intent = Intent.PRODUCT_SEARCH;
-      explicit = content.size() <= 3 && !unexplained;
+      long contentWords = words.stream().filter(w -> !w.consumed && isContent(language, w, null, shared)).count();
+      explicit = !unexplained && (language.equals(LanguageDetector.ENGLISH)
+          ? contentWords <= 3 : content.size() <= 2 && contentWords <= 6);
       confidence = explicit ? 0.6 : 0.4;
     } else if (!attributes.isEmpty() || refersBack) {
       intent = Intent.PRODUCT_SEARCH;
@@ -314,8 +317,7 @@ public final class MessageAnalyzer {
     return switch (language) {
       case LanguageDetector.JAPANESE -> isJapaneseNoun(w) || (w.pos != null && w.pos.startsWith("接頭詞")
           && next != null && !next.consumed && isJapaneseNoun(next));
-      case LanguageDetector.THAI -> w.surface.codePointCount(0, w.surface.length()) >= 2
-          && !Quantities.THAI_CLASSIFIERS.contains(w.surface);
+      case LanguageDetector.THAI -> w.surface.codePointCount(0, w.surface.length()) >= 2;
       default -> true;
     };
   }
