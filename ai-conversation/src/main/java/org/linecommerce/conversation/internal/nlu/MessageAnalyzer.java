@@ -49,6 +49,8 @@ public final class MessageAnalyzer {
       "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
   private static final Pattern THAI_ELONGATION = Pattern.compile("([\\u0E00-\\u0E7F])\\1{2,}");
   private static final Pattern THAI_LAUGHTER = Pattern.compile("(?<![\\d.,])5{3,}(?![\\d.,])");
+  /** "hasn't", "what's", "i'll": a contraction never names a product. */
+  private static final Pattern CLITIC = Pattern.compile("'(t|s|re|ll|ve|d|m)$");
   private static final Set<Intent> REQUESTS = Set.of(Intent.PRODUCT_SEARCH, Intent.PRICE, Intent.STOCK, Intent.ORDER,
       Intent.ORDER_STATUS, Intent.HUMAN_HANDOFF, Intent.COMPLAINT);
   /** Tie-break among requests of equal weight. */
@@ -311,7 +313,7 @@ public final class MessageAnalyzer {
   private static boolean isContent(String language, Word w, Word next, Shared shared) {
     if (!w.surface.codePoints().anyMatch(Character::isLetter)) return false;
     if (w.isLatin()) {
-      return !shared.englishStop.contains(w.surface)
+      return !CLITIC.matcher(w.surface).find() && !shared.englishStop.contains(w.surface)
           && !shared.englishStop.contains(w.norm);
     }
     return switch (language) {

@@ -18,11 +18,11 @@ final class Quantities {
 
   private static final String KANJI_DIGITS = "〇一二三四五六七八九十";
   private static final Pattern JA_COUNTED = Pattern.compile(
-      "(\\d{1,3}|[一二三四五六七八九十]{1,3})\\s*(つ|個|こ|本|枚|箱|点|袋|セット|パック|缶|瓶|台|着|足|杯|冊|部|品|コ)(?!入)");
+      "(\\d{1,3}|[一二三四五六七八九十]{1,3})\\s*(つ|個|こ|本|枚|箱|点|袋|セット|パック|缶|瓶|台|着|足|杯|冊|部|品|コ)(?![入目])");
   private static final Map<String, Integer> JA_WORDS = Map.of(
       "ひとつ", 1, "ふたつ", 2, "みっつ", 3, "よっつ", 4, "いつつ", 5, "むっつ", 6, "ななつ", 7, "やっつ", 8,
       "ここのつ", 9, "とお", 10);
-  private static final Pattern JA_WORD = Pattern.compile("ひとつ|ふたつ|みっつ|よっつ|いつつ|むっつ|ななつ|やっつ|ここのつ");
+  private static final Pattern JA_WORD = Pattern.compile("(?:ひとつ|ふたつ|みっつ|よっつ|いつつ|むっつ|ななつ|やっつ|ここのつ)(?!目)");
   static final Set<String> THAI_CLASSIFIERS = Set.of(
       "อัน", "ใบ", "ชิ้น", "กล่อง", "ขวด", "ซอง", "ถุง", "ห่อ", "เครื่อง", "ตัว", "คู่", "ชุด", "กระป๋อง", "เล่ม",
       "แท่ง", "หลอด", "แพ็ค", "แพ็ก", "กระปุก", "ด้าม", "ลูก", "เม็ด", "แผ่น", "ที่", "จาน", "แก้ว");

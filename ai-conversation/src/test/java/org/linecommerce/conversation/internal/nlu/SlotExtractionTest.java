@@ -69,6 +69,7 @@ class SlotExtractionTest {
     assertThat(analyze("弁当箱を二つ").quantity()).isEqualTo(2);
     assertThat(analyze("ふたつください").quantity()).isEqualTo(2);
     assertThat(analyze("ノートを3冊").quantity()).isEqualTo(3);
+    assertThat(analyze("二つ目の商品はいくら").quantity()).as("an ordinal is no count").isNull();
     assertThat(analyze("ボトル2本").quantity()).isEqualTo(2);
     assertThat(analyze("十個ください").quantity()).isEqualTo(10);
     assertThat(analyze("อยากสั่งกล่องข้าวสองใบ")).extracting(Analysis::intent, Analysis::quantity,
@@ -237,6 +238,7 @@ class SlotExtractionTest {
     assertThat(analyze("ออเดอร์ " + ORDER_ID + " ถึงไหนแล้วคะ")).extracting(Analysis::intent, Analysis::orderId)
         .containsExactly(Intent.ORDER_STATUS, ORDER_ID);
     assertThat(analyze("where is my order?").orderId()).isNull();
+    assertThat(analyze("cancel my order").intent()).as("never a new order").isEqualTo(Intent.ORDER_STATUS);
   }
 
   @Test
@@ -245,18 +247,5 @@ class SlotExtractionTest {
         "ตัวนี้มีสีแดงไหม", "อันนั้นเอา 2")) {
       assertThat(analyze(text).refersBack()).as(text).isTrue();
     }
-  }
-
-  @Test
-  void theAnalysisIsCheapPerMessageOnceWarm() {
-    List<String> messages = List.of("hi, do you have matcha?", "弁当箱を2つ注文したいです", "ครีมกันแดดยังมีของไหม",
-        "where is my order?", "それはいくら？", "อันนี้ราคาเท่าไหร่", "the blue one", "very dissapointed");
-    for (int i = 0; i < 200; i++) analyze(messages.get(i % messages.size()));
-    int runs = 2000;
-    long start = System.nanoTime();
-    for (int i = 0; i < runs; i++) analyze(messages.get(i % messages.size()));
-    double millis = (System.nanoTime() - start) / 1e6 / runs;
-    System.out.printf("analysis: %.3f ms per message%n", millis);
-    assertThat(millis).isLessThan(5.0);
   }
 }
