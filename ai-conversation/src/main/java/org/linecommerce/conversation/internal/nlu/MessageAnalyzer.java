@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -58,7 +59,7 @@ public final class MessageAnalyzer {
       Intent.PRICE, Intent.STOCK, Intent.ORDER, Intent.PRODUCT_SEARCH);
   private static final Set<Intent> NEEDS_A_PRODUCT = Set.of(Intent.PRICE, Intent.STOCK, Intent.ORDER);
 
-  static final class Shared {
+  private static final class Shared {
     static final Shared INSTANCE = new Shared();
 
     final Set<String> thaiVocabulary = new HashSet<>();
@@ -118,8 +119,9 @@ public final class MessageAnalyzer {
     }
   }
 
+  /** Loads the shared lexicons and analyzers on first construction (about a second), not on the first message. */
   public MessageAnalyzer() {
-    Shared.INSTANCE.getClass(); // builds the shared lexicons on first use, not on the first message
+    Objects.requireNonNull(Shared.INSTANCE);
   }
 
   /** Analyses {@code text}; {@code languageHint} (may be null) decides only when the text itself does not. */
@@ -174,46 +176,40 @@ public final class MessageAnalyzer {
     if (cues.contains("ask-when") && cues.contains("order-thing")) add(scores, Intent.ORDER_STATUS, 2.0);
     if (quantity != null && cues.contains("buy")) add(scores, Intent.ORDER, 1.0);
 
-    Intent intent;
-    double confidence;
-    boolean explicit = true;
+    long contentWords = words.stream().filter(w -> !w.consumed && isContent(language, w, null, shared)).count();
+    boolean bareName = !unexplained && (language.equals(LanguageDetector.ENGLISH)
+        ? contentWords <= 3 : content.size() <= 2 && contentWords <= 6);
+    Decision d = decide(scores, quantity, productText != null, bareName, !attributes.isEmpty() || refersBack);
+    Intent intent = d.intent();
+    if (NEEDS_A_PRODUCT.contains(intent) && productText == null) refersBack = true;
+    return new Analysis(language, intent, d.confidence(), d.explicit(), productText, quantity, attributes, orderId,
+        refersBack);
+  }
+
+  private record Decision(Intent intent, double confidence, boolean explicit) {}
+
+  /** The intent from the scores and what the message names (see the class comment for the rules). */
+  private static Decision decide(Map<Intent, Double> scores, Integer quantity, boolean namesProduct, boolean bareName,
+      boolean pointsAtShown) {
     Intent request = best(scores, REQUESTS);
     double requestScore = request == null ? 0 : scores.get(request);
     double greeting = scores.getOrDefault(Intent.GREETING, 0.0);
     double thanks = scores.getOrDefault(Intent.THANKS, 0.0);
     double social = Math.max(greeting, thanks);
     if (request != null && requestScore >= social) {
-      intent = request;
-      confidence = confidence(requestScore, secondBest(scores, request));
-    } else if (social > 0) {
-      intent = thanks >= greeting ? Intent.THANKS : Intent.GREETING;
-      if (intent == Intent.GREETING && productText != null) {
-        intent = Intent.PRODUCT_SEARCH; // "hello, matcha": the request wins over the greeting
-        confidence = 0.6;
-      } else {
-        confidence = confidence(social, Math.max(requestScore, Math.min(greeting, thanks)));
-      }
-    } else if (quantity != null) {
-      intent = Intent.ORDER;
-      confidence = 0.7;
-    } else if (productText != null) {
-      intent = Intent.PRODUCT_SEARCH;
-      long contentWords = words.stream().filter(w -> !w.consumed && isContent(language, w, null, shared)).count();
-      explicit = !unexplained && (language.equals(LanguageDetector.ENGLISH)
-          ? contentWords <= 3 : content.size() <= 2 && contentWords <= 6);
-      confidence = explicit ? 0.6 : 0.4;
-    } else if (!attributes.isEmpty() || refersBack) {
-      intent = Intent.PRODUCT_SEARCH;
-      explicit = false;
-      confidence = 0.4;
-    } else {
-      intent = Intent.GREETING;
-      explicit = false;
-      confidence = 0.2;
+      return new Decision(request, confidence(requestScore, secondBest(scores, request)), true);
     }
-    if (NEEDS_A_PRODUCT.contains(intent) && productText == null) refersBack = true;
-    return new Analysis(language, intent, confidence, explicit, productText, quantity, attributes, orderId,
-        refersBack);
+    if (social > 0) {
+      if (thanks < greeting && namesProduct) {
+        return new Decision(Intent.PRODUCT_SEARCH, 0.6, true); // "hello, matcha": the request wins
+      }
+      Intent intent = thanks >= greeting ? Intent.THANKS : Intent.GREETING;
+      return new Decision(intent, confidence(social, Math.max(requestScore, Math.min(greeting, thanks))), true);
+    }
+    if (quantity != null) return new Decision(Intent.ORDER, 0.7, true);
+    if (namesProduct) return new Decision(Intent.PRODUCT_SEARCH, bareName ? 0.6 : 0.4, bareName);
+    if (pointsAtShown) return new Decision(Intent.PRODUCT_SEARCH, 0.4, false);
+    return new Decision(Intent.GREETING, 0.2, false);
   }
 
   private static void credit(Lexicon.Entry e, Map<Intent, Double> scores, Set<String> cues) {
