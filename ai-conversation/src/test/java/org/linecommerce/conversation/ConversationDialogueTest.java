@@ -25,6 +25,7 @@ import org.linecommerce.testkit.TestDatabase;
  * Multi-turn dialogues in each language against a real node (catalog with the sample products,
  * customers and orders, conversations; the {@code local} provider): a search, then "how much is
  * it?" about the product shown, then "2 please" orders it; a redelivered message orders once.
+ * The tests share one node and its stock: each language's dialogue is about another product.
  */
 class ConversationDialogueTest {
 
@@ -66,7 +67,7 @@ class ConversationDialogueTest {
 
     AiAnswer order = say(system, user, user + "-3", twoPlease);
     assertThat(order.intent()).isEqualTo(Intent.ORDER);
-    assertThat(order.order()).as("an order was placed").isNotNull();
+    assertThat(order.order()).as("an order was placed: %s", order).isNotNull();
     assertThat(order.order().status()).isEqualTo("pending");
     assertThat(order.order().items()).singleElement().satisfies(item -> {
       assertThat(item.productId()).isEqualTo(first.id());
@@ -91,7 +92,7 @@ class ConversationDialogueTest {
 
   @Test
   void japaneseSearchThenSoreWaIkuraThenFutatsuOrdersTheProductShown() {
-    searchPriceOrder("U-dialogue-ja", "抹茶はありますか", "それはいくら？", "2つください", "matcha", "ja");
+    searchPriceOrder("U-dialogue-ja", "ほうじ茶はありますか", "それはいくら？", "2つください", "hojicha", "ja");
   }
 
   @Test
