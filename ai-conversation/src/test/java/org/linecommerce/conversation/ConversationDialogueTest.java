@@ -146,4 +146,28 @@ class ConversationDialogueTest {
         ConversationTesting.await(customers.get(user)).value().recentActivity().stream()
             .anyMatch(a -> a.type().equals("complaint") && a.data().contains("broken")));
   }
+
+  @Test
+  void anOutOfStockVariantIsNotOrderedAndTheAnswerShowsTheOthers() {
+    String user = "U-dialogue-sold-out";
+    AiAnswer answer = say(system, user, "s-1", "I'd like to order the red rice cooker");
+    assertThat(answer.intent()).isEqualTo(Intent.ORDER);
+    assertThat(answer.order()).isNull();
+    assertThat(answer.products().get(0).id()).isEqualTo("rice-cooker-2");
+    assertThat(answer.products()).anyMatch(p -> p.id().startsWith("rice-cooker") && p.stock() > 0);
+    assertThat(ConversationTesting.await(OrderClient.get(system).listForUser(user))).isEmpty();
+  }
+
+  @Test
+  void orderStatusNamesTheProductsInTheCustomersLanguage() {
+    String user = "U-dialogue-status";
+    say(system, user, "o-1", "ドライマンゴーはありますか");
+    AiAnswer placed = say(system, user, "o-2", "1つください");
+    assertThat(placed.order()).as("%s", placed).isNotNull();
+    AiAnswer status = say(system, user, "o-3", "注文した商品はいつ届きますか");
+    assertThat(status.intent()).isEqualTo(Intent.ORDER_STATUS);
+    assertThat(status.order().orderId()).isEqualTo(placed.order().orderId());
+    assertThat(status.order().items().get(0).name()).startsWith("ドライマンゴー");
+    assertThat(status.response()).contains("ドライマンゴー");
+  }
 }

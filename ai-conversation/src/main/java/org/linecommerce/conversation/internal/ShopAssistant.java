@@ -192,16 +192,16 @@ public final class ShopAssistant {
       case HAND_OFF -> done(new Action(Outcome.of(Kind.HANDED_OFF), List.of(), null, null, null, List.of(), focus, true));
       case COMPLAIN -> complain(userId, request, meta).thenApply(recorded -> Action.of(
           new Outcome(Kind.COMPLAINT_RECORDED, recorded ? null : "not recorded: the customer service did not answer"), focus));
-      case ORDER_STATUS -> orderStatus(userId, plan, focus);
+      case ORDER_STATUS -> orderStatus(userId, plan, focus, language);
       case SEARCH -> search(plan, request.message(), language, focus);
-      case PRICE, STOCK -> target(plan, request.message(), language, false).thenApply(t -> {
+      case PRICE, STOCK -> target(plan, request.message(), language).thenApply(t -> {
         if (t.unavailable()) return Action.of(Outcome.of(Kind.SERVICE_UNAVAILABLE), focus);
         if (t.card() == null) return Action.of(Outcome.of(Kind.PRODUCT_NEEDED), focus);
         Kind kind = plan.step() == Plan.Step.PRICE ? Kind.PRICE_GIVEN : Kind.STOCK_GIVEN;
         return new Action(Outcome.of(kind), t.cards(), t.card(), null, null, List.of(),
             new Focus(t.card().id(), t.card().name(), focus.quantity(), focus.pendingOrderId()), false);
       });
-      case ORDER -> target(plan, request.message(), language, true)
+      case ORDER -> target(plan, request.message(), language)
           .thenCompose(t -> order(userId, request, meta, plan, t, focus));
     };
   }
@@ -217,7 +217,7 @@ public final class ShopAssistant {
         lookupTimeout, () -> false, system).exceptionally(e -> false);
   }
 
-  private CompletableFuture<Action> orderStatus(String userId, Plan plan, Focus focus) {
+  private CompletableFuture<Action> orderStatus(String userId, Plan plan, Focus focus, String language) {
     OrderClient client;
     try {
       client = orders.get();
@@ -227,20 +227,45 @@ public final class ShopAssistant {
     if (plan.orderId() != null) {
       return Stages.within(client.get(plan.orderId()).thenApply(o -> o.filter(v -> userId.equals(v.userId()))),
               lookupTimeout, () -> null, system)
-          .handle((o, e) -> {
-            if (e != null || o == null) return Action.of(Outcome.of(Kind.SERVICE_UNAVAILABLE), focus);
-            if (o.isEmpty()) return Action.of(new Outcome(Kind.NO_ORDERS, "no order " + plan.orderId()), focus);
-            OrderSummary s = summary(o.get());
-            return new Action(Outcome.of(Kind.ORDER_STATUS_GIVEN), List.of(), null, null, s, List.of(s), focus, false);
+          .exceptionally(e -> null)
+          .thenCompose(o -> {
+            if (o == null) return done(Action.of(Outcome.of(Kind.SERVICE_UNAVAILABLE), focus));
+            if (o.isEmpty()) return done(Action.of(new Outcome(Kind.NO_ORDERS, "no order " + plan.orderId()), focus));
+            return localized(List.of(summary(o.get())), language).thenApply(s ->
+                new Action(Outcome.of(Kind.ORDER_STATUS_GIVEN), List.of(), null, null, s.get(0), s, focus, false));
           });
     }
     return Stages.within(client.listForUser(userId), lookupTimeout, () -> null, system)
-        .handle((list, e) -> {
-          if (e != null || list == null) return Action.of(Outcome.of(Kind.SERVICE_UNAVAILABLE), focus);
-          if (list.isEmpty()) return Action.of(Outcome.of(Kind.NO_ORDERS), focus);
-          List<OrderSummary> latest = list.stream().limit(ORDERS_SHOWN).map(ShopAssistant::summary).toList();
-          return new Action(Outcome.of(Kind.ORDER_STATUS_GIVEN), List.of(), null, null, latest.get(0), latest, focus, false);
+        .exceptionally(e -> null)
+        .thenCompose(list -> {
+          if (list == null) return done(Action.of(Outcome.of(Kind.SERVICE_UNAVAILABLE), focus));
+          if (list.isEmpty()) return done(Action.of(Outcome.of(Kind.NO_ORDERS), focus));
+          List<OrderView> latest = list.stream().limit(ORDERS_SHOWN).toList();
+          // the read model follows the orders by about a second: the latest is read from its entity
+          return Stages.within(client.get(latest.get(0).orderId()), lookupTimeout, Optional::empty, system)
+              .exceptionally(e -> Optional.empty())
+              .thenCompose(fresh -> {
+                List<OrderView> views = new ArrayList<>(latest);
+                fresh.ifPresent(v -> views.set(0, v));
+                return localized(views.stream().map(ShopAssistant::summary).toList(), language);
+              })
+              .thenApply(summaries -> new Action(Outcome.of(Kind.ORDER_STATUS_GIVEN), List.of(), null, null,
+                  summaries.get(0), summaries, focus, false));
         });
+  }
+
+  /** {@code orders} with their products' names in {@code language} (the catalog's; the order's own where it does not answer). */
+  private CompletableFuture<List<OrderSummary>> localized(List<OrderSummary> orders, String language) {
+    List<String> ids = orders.stream().flatMap(o -> o.items().stream()).map(OrderSummary.Item::productId).distinct()
+        .limit(10).toList();
+    java.util.Map<String, String> names = new java.util.concurrent.ConcurrentHashMap<>();
+    CompletableFuture<?>[] lookups = ids.stream().map(id -> product(id, language).thenAccept(t -> {
+      if (t.card() != null && t.card().name() != null) names.put(id, t.card().name());
+    })).toArray(CompletableFuture[]::new);
+    return CompletableFuture.allOf(lookups).thenApply(x -> orders.stream().map(o -> new OrderSummary(o.orderId(),
+        o.status(), o.items().stream().map(i -> new OrderSummary.Item(i.productId(), names.getOrDefault(i.productId(),
+            i.name()), i.quantity(), i.unitPrice(), i.lineTotal())).toList(), o.total(), o.currency(), o.expiresAt()))
+        .toList());
   }
 
   private CompletableFuture<Action> search(Plan plan, String message, String language, Focus focus) {
@@ -255,7 +280,7 @@ public final class ShopAssistant {
     return hits(plan.searchText() == null ? null : queryText(plan, message), language).thenApply(t -> {
       if (t.unavailable()) return Action.of(Outcome.of(Kind.SERVICE_UNAVAILABLE), focus);
       if (t.cards().isEmpty()) return Action.of(Outcome.of(Kind.NO_PRODUCTS_FOUND), focus);
-      List<ProductCard> cards = preferVariant(t.cards(), plan.attributes());
+      List<ProductCard> cards = arrange(t.cards(), plan.attributes());
       ProductCard first = cards.get(0);
       return new Action(Outcome.of(Kind.PRODUCTS_FOUND), cards, null, null, null, List.of(),
           new Focus(first.id(), first.name(), null, focus.pendingOrderId()), false);
@@ -269,6 +294,11 @@ public final class ShopAssistant {
     ProductCard card = t.card();
     Integer quantity = plan.quantity();
     Focus onCard = new Focus(card.id(), card.name(), quantity, focus.pendingOrderId());
+    if (card.stock() <= 0) {
+      // nothing to ask: show it with the other hits (other variants in stock) and say so
+      return done(new Action(new Outcome(Kind.ORDER_NOT_PLACED, "out of stock"), t.cards(), card, quantity, null,
+          List.of(), onCard, false));
+    }
     if (quantity == null) {
       return done(new Action(Outcome.of(Kind.QUANTITY_NEEDED), List.of(card), card, null, null, List.of(), onCard, false));
     }
@@ -335,9 +365,10 @@ public final class ShopAssistant {
         });
   }
 
+  /** The order with the ordered product's name as the customer saw it (the order keeps the catalog's default name). */
   private static OrderSummary withNames(OrderSummary s, ProductCard card) {
     List<OrderSummary.Item> items = s.items().stream()
-        .map(i -> i.name() == null && i.productId().equals(card.id())
+        .map(i -> i.productId().equals(card.id())
             ? new OrderSummary.Item(i.productId(), card.name(), i.quantity(), i.unitPrice(), i.lineTotal()) : i)
         .toList();
     return new OrderSummary(s.orderId(), s.status(), items, s.total(), s.currency() == null ? card.currency() : s.currency(),
@@ -361,17 +392,13 @@ public final class ShopAssistant {
     static final Target UNAVAILABLE = new Target(null, List.of(), true);
   }
 
-  private CompletableFuture<Target> target(Plan plan, String message, String language, boolean inStockFirst) {
+  private CompletableFuture<Target> target(Plan plan, String message, String language) {
     if (plan.productId() != null) return product(plan.productId(), language);
     if (plan.searchText() == null || plan.searchText().isBlank()) return done(Target.NONE);
     return hits(queryText(plan, message), language).thenApply(t -> {
       if (t.unavailable() || t.cards().isEmpty()) return t;
-      List<ProductCard> cards = preferVariant(t.cards(), plan.attributes());
-      ProductCard card = cards.get(0);
-      if (inStockFirst && card.stock() <= 0 && plan.attributes().isEmpty()) {
-        card = cards.stream().filter(c -> c.stock() > 0).findFirst().orElse(card);
-      }
-      return new Target(card, cards, false);
+      List<ProductCard> cards = arrange(t.cards(), plan.attributes());
+      return new Target(cards.get(0), cards, false);
     });
   }
 
@@ -385,16 +412,14 @@ public final class ShopAssistant {
         });
   }
 
-  /** Search hits as cards, in stock first (relevance order kept within each group). */
+  /** Search hits as cards, best first. */
   private CompletableFuture<Target> hits(String text, String language) {
     SearchQuery query = SearchQuery.of(text).withLanguage(language).withLimit(SHOWN);
     return Stages.within(catalog.search(query), lookupTimeout,
             () -> new AskResult.Failed<>(AskResult.Failure.TIMEOUT, "catalog search"), system)
         .handle((r, e) -> {
           if (e != null || !(r instanceof AskResult.Ok<SearchPage> ok)) return Target.UNAVAILABLE;
-          List<ProductCard> cards = ok.value().items().stream()
-              .sorted(Comparator.comparing((SearchHit h) -> h.stock() > 0 ? 0 : 1))
-              .map(ShopAssistant::card).toList();
+          List<ProductCard> cards = ok.value().items().stream().map(ShopAssistant::card).toList();
           return new Target(cards.isEmpty() ? null : cards.get(0), cards, false);
         });
   }
@@ -413,14 +438,18 @@ public final class ShopAssistant {
     return text.toString().trim();
   }
 
-  /** {@code cards} with the first one carrying the named variants moved to the front. */
-  static List<ProductCard> preferVariant(List<ProductCard> cards, List<Attribute> attributes) {
-    if (attributes.isEmpty()) return cards;
-    Optional<ProductCard> picked = DialoguePlanner.pick(cards, attributes);
-    if (picked.isEmpty()) return cards;
+  /**
+   * Hits (best first) as the customer sees them: the best hit carrying the named variants first
+   * (in stock or not: the customer asked for it), then the others in stock first, relevance order
+   * kept within each group.
+   */
+  static List<ProductCard> arrange(List<ProductCard> cards, List<Attribute> attributes) {
+    Optional<ProductCard> picked = attributes.isEmpty() ? Optional.empty() : DialoguePlanner.pick(cards, attributes);
     List<ProductCard> out = new ArrayList<>(cards.size());
-    out.add(picked.get());
-    cards.stream().filter(c -> c != picked.get()).forEach(out::add);
+    picked.ifPresent(out::add);
+    cards.stream().filter(c -> picked.isEmpty() || c != picked.get())
+        .sorted(Comparator.comparing((ProductCard c) -> c.stock() > 0 ? 0 : 1))
+        .forEach(out::add);
     return out;
   }
 

@@ -167,7 +167,10 @@ final class Lexicon {
         List<Entry> found = surfaceOnly ? null : byNorm.get(join(words, i, i + len, true));
         if (found == null) found = bySurface.get(join(words, i, i + len, false));
         if (found == null) continue;
-        hits.addAll(found);
+        // one word counts once per class: terms sharing a stem ("arrive", "arrived") must not add up
+        Map<String, Entry> perClass = new java.util.LinkedHashMap<>();
+        for (Entry e : found) perClass.merge(e.cls(), e, (a, b) -> a.weight() >= b.weight() ? a : b);
+        hits.addAll(perClass.values());
         for (int k = i; k < i + len; k++) words.get(k).consumed = true;
         i += len - 1;
         break;

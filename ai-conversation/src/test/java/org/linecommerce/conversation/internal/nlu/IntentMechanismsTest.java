@@ -25,6 +25,14 @@ class IntentMechanismsTest {
   }
 
   @Test
+  void aWordCountsOncePerIntentHoweverManyLexiconTermsShareItsStem() {
+    // "arrive" and "arrived" are both order-status terms with the stem "arriv": counted twice, they
+    // outweighed "broken" and a complaint about a delivery read as a status question
+    assertThat(intent("my parcel arrived broken")).isEqualTo(Intent.COMPLAINT);
+    assertThat(intent("has my parcel arrived?")).isEqualTo(Intent.ORDER_STATUS);
+  }
+
+  @Test
   void englishStemsAndTyposMeetTheirLexiconWord() {
     assertThat(intent("ordering two boxes")).isEqualTo(Intent.ORDER);
     assertThat(intent("is the matcha in stok")).isEqualTo(Intent.STOCK);
