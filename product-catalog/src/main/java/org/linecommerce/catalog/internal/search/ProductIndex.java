@@ -91,7 +91,8 @@ public final class ProductIndex implements Closeable {
 
   private final ProductAnalysis analysis = new ProductAnalysis();
   private final ThaiVocabulary thaiVocabulary = new ThaiVocabulary();
-  private final ProductQueries queries = new ProductQueries(analysis, thaiVocabulary);
+  private final ShopperLexicon lexicon;
+  private final ProductQueries queries;
   private final ByteBuffersDirectory directory = new ByteBuffersDirectory();
   private final IndexWriter writer;
   private final SearcherManager searchers;
@@ -107,8 +108,18 @@ public final class ProductIndex implements Closeable {
     this(Duration.ofMillis(100));
   }
 
-  /** An empty index whose changes are searchable within {@code maxStale}. */
+  /** An empty index whose changes are searchable within {@code maxStale}, with the bundled concept lists. */
   public ProductIndex(Duration maxStale) {
+    this(maxStale, null);
+  }
+
+  /**
+   * An empty index whose changes are searchable within {@code maxStale}, with the concept and
+   * attribute lists of {@code conceptsDirectory} where it has them (null: the bundled ones).
+   */
+  public ProductIndex(Duration maxStale, java.nio.file.Path conceptsDirectory) {
+    this.lexicon = ShopperLexicon.load(analysis, conceptsDirectory);
+    this.queries = new ProductQueries(analysis, thaiVocabulary, lexicon);
     for (int i = 0; i < stripes.length; i++) stripes[i] = new Object();
     try {
       IndexWriterConfig config = new IndexWriterConfig(analysis.indexAnalyzer())
@@ -388,7 +399,21 @@ public final class ProductIndex implements Closeable {
       String thai = texts.get(CatalogLanguages.TH);
       if (thai != null) thaiVocabulary.addAll(analysis.thaiIndexWords(thai));
     }
-    return luceneDocument(p);
+    Document doc = luceneDocument(p);
+    for (String key : lexicon.productAttributes(data.name().values())) {
+      doc.add(new StringField(ProductAnalysis.ATTRIBUTE, key, Field.Store.NO));
+    }
+    String english = data.name().get(CatalogLanguages.EN);
+    if (english != null) doc.add(new TextField(ProductAnalysis.EN_RAW, english, Field.Store.NO));
+    for (String tag : data.tags()) doc.add(new TextField(ProductAnalysis.EN_RAW, tag, Field.Store.NO));
+    for (String field : List.of(ProductAnalysis.name(CatalogLanguages.JA), ProductAnalysis.categoryName(CatalogLanguages.JA))) {
+      Map<String, String> texts = field.startsWith(ProductAnalysis.NAME) ? data.name() : data.categoryName();
+      String japanese = texts.get(CatalogLanguages.JA);
+      if (japanese == null || japanese.isBlank()) continue;
+      String reading = analysis.japaneseReading(japanese);
+      if (!reading.isEmpty()) doc.add(new TextField(field + ProductAnalysis.JA_READING, reading, Field.Store.NO));
+    }
+    return doc;
   }
 
   private static Document luceneDocument(IndexedProduct p) {

@@ -29,8 +29,20 @@ import org.linecommerce.catalog.api.CatalogLanguages;
  * grams, so a compound the dictionary cuts differently is still found without letting a single
  * shared gram match. Everything is SHOULD: a product matching any group is found and more matching
  * words rank higher. Thai words are taken both from the JDK dictionary's segmentation and from a
- * segmentation against the catalog's own Thai vocabulary. English words of five letters or more that no name or tag contains (typos) also
- * match one edit away in names and tags, at a lower weight.
+ * segmentation against the catalog's own Thai vocabulary.
+ *
+ * <p>Shopper language (see {@link ShopperLexicon}):
+ * <ul>
+ *   <li>Japanese stretches holding a word the catalog does not know also match by reading (kana
+ *       for kanji and the reverse: 「まっちゃ」 finds 抹茶), a reading-bigram group like the n-gram ones.
+ *   <li>English words no text of the catalog holds (typos) match names and tags unstemmed within
+ *       one edit (four or five letters) or two (six or more), first letter fixed, at a lower weight;
+ *       a word that is two catalog words run together ("ricecooker") or two words that are one
+ *       catalog word split ("sun screen") match it whole.
+ *   <li>The needs a query holds add their product words (concept lists), at a lower weight.
+ *   <li>Attributes the query names (colour, flavour, size, skin type, roast, scent, pack) only
+ *       re-rank: the products matched by the words, and carrying the attribute in their name, first.
+ * </ul>
  */
 final class ProductQueries {
 
@@ -41,58 +53,144 @@ final class ProductQueries {
   /** Weight of a whole n-gram group relative to one word clause. */
   static final float NGRAM_GROUP_WEIGHT = 2f;
   static final float NGRAM_MIN_SHARE = 0.5f;
-  static final float FUZZY_WEIGHT = 0.3f;
+  /** Weight of a word's fuzzy (typo) alternatives relative to its exact ones. */
+  static final float FUZZY_WEIGHT = 0.5f;
+  /** Weight of the product words a need expands to, relative to the query's own words. */
+  static final float CONCEPT_WEIGHT = 0.7f;
+  /** Weight of an attribute the query names, in a product's name. */
+  static final float ATTRIBUTE_BOOST = 4f;
   static final float DISMAX_TIE = 0.1f;
 
   private final ProductAnalysis analysis;
   private final ThaiVocabulary thaiVocabulary;
+  private final ShopperLexicon lexicon;
 
-  ProductQueries(ProductAnalysis analysis, ThaiVocabulary thaiVocabulary) {
+  ProductQueries(ProductAnalysis analysis, ThaiVocabulary thaiVocabulary, ShopperLexicon lexicon) {
     this.analysis = analysis;
     this.thaiVocabulary = thaiVocabulary;
+    this.lexicon = lexicon;
   }
 
   /**
    * The query for {@code text} against the index {@code reader} reads; null when nothing in it is
-   * searchable (only stop words or punctuation). The reader tells which English words are unknown
-   * (typos): only those get the fuzzy alternatives, which keeps well-spelt queries cheap.
+   * searchable (only stop words or punctuation). The reader tells which words the catalog does not
+   * know: only those get the typo and reading alternatives, which keeps well-spelt queries cheap.
    */
   Query text(String text, IndexReader reader) {
     if (text == null || text.isBlank()) return null;
-    BooleanQuery.Builder all = new BooleanQuery.Builder();
-    int groups = 0;
+    BooleanQuery.Builder core = new BooleanQuery.Builder();
+    int groups = groups(core, text, reader, true);
+    for (String products : lexicon.expansions(text)) {
+      BooleanQuery.Builder expansion = new BooleanQuery.Builder();
+      if (groups(expansion, products, reader, false) > 0) {
+        core.add(new BoostQuery(expansion.build(), CONCEPT_WEIGHT), Occur.SHOULD);
+        groups++;
+      }
+    }
+    Set<String> attributes = lexicon.queryAttributes(text);
+    BooleanQuery.Builder named = new BooleanQuery.Builder();
+    for (String key : attributes) {
+      named.add(new BoostQuery(new TermQuery(new Term(ProductAnalysis.ATTRIBUTE, key)), ATTRIBUTE_BOOST), Occur.SHOULD);
+    }
+    if (groups == 0) return attributes.isEmpty() ? null : named.build();
+    if (attributes.isEmpty()) return core.build();
+    return new BooleanQuery.Builder()
+        .add(core.build(), Occur.MUST)
+        .add(named.build(), Occur.SHOULD)
+        .build();
+  }
 
+  /** Adds the word and n-gram groups of {@code text} to {@code all}; {@code shopper}: typos and readings too. */
+  private int groups(BooleanQuery.Builder all, String text, IndexReader reader, boolean shopper) {
+    int groups = 0;
     List<String> english = analysis.englishQueryTerms(text);
     if (!english.isEmpty()) {
-      all.add(words(english, CatalogLanguages.EN, reader), Occur.SHOULD);
+      all.add(words(english, CatalogLanguages.EN, true), Occur.SHOULD);
       groups++;
+      if (shopper) {
+        Query typos = englishTypos(text, reader);
+        if (typos != null) {
+          all.add(typos, Occur.SHOULD);
+          groups++;
+        }
+      }
     }
     boolean japanese = text.codePoints().anyMatch(CatalogLanguages::isJapanese);
     boolean thai = text.codePoints().anyMatch(CatalogLanguages::isThai);
     if (japanese) {
       List<String> words = analysis.japaneseQueryTerms(text);
       if (!words.isEmpty()) {
-        all.add(words(words, CatalogLanguages.JA, null), Occur.SHOULD);
+        all.add(words(words, CatalogLanguages.JA, false), Occur.SHOULD);
         groups++;
       }
       for (List<String> grams : analysis.japaneseQueryBigrams(text, t -> known(reader, t, CatalogLanguages.JA))) {
-        all.add(grams(grams, CatalogLanguages.JA, ProductAnalysis.JA_BIGRAMS), Occur.SHOULD);
+        all.add(grams(grams, fields(CatalogLanguages.JA, ProductAnalysis.JA_BIGRAMS)), Occur.SHOULD);
         groups++;
+      }
+      if (shopper) {
+        for (List<String> grams : analysis.japaneseQueryReadingBigrams(text, t -> known(reader, t, CatalogLanguages.JA))) {
+          all.add(grams(grams, readingFields()), Occur.SHOULD);
+          groups++;
+        }
       }
     }
     if (thai) {
       Set<String> words = new LinkedHashSet<>(analysis.thaiQueryTerms(text));
       words.addAll(analysis.thaiVocabularyTerms(text, thaiVocabulary.words(), thaiVocabulary.maxLength()));
       if (!words.isEmpty()) {
-        all.add(words(List.copyOf(words), CatalogLanguages.TH, null), Occur.SHOULD);
+        all.add(words(List.copyOf(words), CatalogLanguages.TH, false), Occur.SHOULD);
         groups++;
       }
       for (List<String> grams : analysis.thaiQueryNgrams(text, thaiVocabulary.words(), thaiVocabulary.maxLength())) {
-        all.add(grams(grams, CatalogLanguages.TH, ProductAnalysis.TH_NGRAMS), Occur.SHOULD);
+        all.add(grams(grams, fields(CatalogLanguages.TH, ProductAnalysis.TH_NGRAMS)), Occur.SHOULD);
         groups++;
       }
     }
-    return groups == 0 ? null : all.build();
+    return groups;
+  }
+
+  /**
+   * English words the catalog's texts do not hold: as catalog words run together ("ricecooker"),
+   * split ("sun screen"), or misspelt (edit distance by length, first letter fixed). Null when
+   * every word is known.
+   */
+  private Query englishTypos(String text, IndexReader reader) {
+    List<String> raw = analysis.englishRawQueryTerms(text);
+    BooleanQuery.Builder group = new BooleanQuery.Builder();
+    int clauses = 0;
+    boolean[] unknown = new boolean[raw.size()];
+    for (int i = 0; i < raw.size(); i++) {
+      String word = raw.get(i);
+      List<String> stems = analysis.englishQueryTerms(word);
+      unknown[i] = stems.stream().noneMatch(s -> known(reader, s, CatalogLanguages.EN) || docFreq(reader, ProductAnalysis.TAGS_TEXT, s) > 0);
+      if (!unknown[i]) continue;
+      if (docFreq(reader, ProductAnalysis.EN_RAW, word) > 0) {
+        group.add(new BoostQuery(new TermQuery(new Term(ProductAnalysis.EN_RAW, word)), NAME_BOOST), Occur.SHOULD);
+        clauses++;
+      } else {
+        int edits = maxEdits(word);
+        if (edits > 0) {
+          group.add(new BoostQuery(new FuzzyQuery(new Term(ProductAnalysis.EN_RAW, word), edits, 1, 50, true),
+              NAME_BOOST * FUZZY_WEIGHT), Occur.SHOULD);
+          clauses++;
+        }
+      }
+    }
+    for (int i = 0; i + 1 < raw.size(); i++) {
+      if (!unknown[i] && !unknown[i + 1]) continue;
+      String joined = raw.get(i) + raw.get(i + 1);
+      if (docFreq(reader, ProductAnalysis.EN_RAW, joined) > 0) {
+        group.add(new BoostQuery(new TermQuery(new Term(ProductAnalysis.EN_RAW, joined)), NAME_BOOST), Occur.SHOULD);
+        clauses++;
+      }
+    }
+    return clauses == 0 ? null : group.build();
+  }
+
+  /** Edits a word of this length may be away from a catalog word: 0 below four letters, 1 up to five, else 2. */
+  static int maxEdits(String word) {
+    if (word.length() < 4 || !word.chars().allMatch(c -> c >= 'a' && c <= 'z')) return 0;
+    return word.length() <= 5 ? 1 : 2;
   }
 
   private static Map<String, Float> fields(String language, String suffix) {
@@ -102,22 +200,20 @@ final class ProductQueries {
         ProductAnalysis.description(language) + suffix, DESCRIPTION_BOOST);
   }
 
-  /** One clause per term; {@code english} (the reader, for English only) adds tags and typo tolerance. */
-  private static Query words(List<String> terms, String language, IndexReader english) {
+  private static Map<String, Float> readingFields() {
+    return Map.of(
+        ProductAnalysis.name(CatalogLanguages.JA) + ProductAnalysis.JA_READING, NAME_BOOST,
+        ProductAnalysis.categoryName(CatalogLanguages.JA) + ProductAnalysis.JA_READING, CATEGORY_BOOST);
+  }
+
+  /** One clause per term; {@code tags} adds the English tags. */
+  private static Query words(List<String> terms, String language, boolean tags) {
     Map<String, Float> fields = fields(language, "");
     BooleanQuery.Builder group = new BooleanQuery.Builder();
     for (String term : terms) {
       List<Query> alternatives = new ArrayList<>();
       fields.forEach((field, boost) -> alternatives.add(new BoostQuery(new TermQuery(new Term(field, term)), boost)));
-      if (english != null) {
-        alternatives.add(new BoostQuery(new TermQuery(new Term(ProductAnalysis.TAGS_TEXT, term)), TAGS_BOOST));
-        if (term.length() >= 5 && term.chars().allMatch(c -> c >= 'a' && c <= 'z') && unknown(english, term, language)) {
-          alternatives.add(new BoostQuery(
-              new FuzzyQuery(new Term(ProductAnalysis.name(language), term), 1, 2), NAME_BOOST * FUZZY_WEIGHT));
-          alternatives.add(new BoostQuery(
-              new FuzzyQuery(new Term(ProductAnalysis.TAGS_TEXT, term), 1, 2), TAGS_BOOST * FUZZY_WEIGHT));
-        }
-      }
+      if (tags) alternatives.add(new BoostQuery(new TermQuery(new Term(ProductAnalysis.TAGS_TEXT, term)), TAGS_BOOST));
       group.add(new DisjunctionMaxQuery(alternatives, DISMAX_TIE), Occur.SHOULD);
     }
     return group.build();
@@ -125,27 +221,21 @@ final class ProductQueries {
 
   /** Whether a text field of {@code language} (name, category name, description) holds {@code term}. */
   private static boolean known(IndexReader reader, String term, String language) {
+    for (String field : fields(language, "").keySet()) {
+      if (docFreq(reader, field, term) > 0) return true;
+    }
+    return false;
+  }
+
+  private static int docFreq(IndexReader reader, String field, String term) {
     try {
-      for (String field : fields(language, "").keySet()) {
-        if (reader.docFreq(new Term(field, term)) > 0) return true;
-      }
-      return false;
+      return reader.docFreq(new Term(field, term));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  private static boolean unknown(IndexReader reader, String term, String language) {
-    try {
-      return reader.docFreq(new Term(ProductAnalysis.name(language), term)) == 0
-          && reader.docFreq(new Term(ProductAnalysis.TAGS_TEXT, term)) == 0;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static Query grams(List<String> grams, String language, String suffix) {
-    Map<String, Float> fields = fields(language, suffix);
+  private static Query grams(List<String> grams, Map<String, Float> fields) {
     BooleanQuery.Builder group = new BooleanQuery.Builder();
     for (String gram : grams) {
       List<Query> alternatives = new ArrayList<>();
