@@ -8,7 +8,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.lucene.index.IndexReader;
+import org.apache.lucene.index.MultiTerms;
 import org.apache.lucene.index.Term;
+import org.apache.lucene.index.Terms;
+import org.apache.lucene.search.FuzzyTermsEnum;
 import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.BoostQuery;
@@ -79,10 +82,12 @@ final class ProductQueries {
   Query text(String text, IndexReader reader) {
     if (text == null || text.isBlank()) return null;
     BooleanQuery.Builder core = new BooleanQuery.Builder();
-    int groups = groups(core, text, reader, true);
-    for (String products : lexicon.expansions(text)) {
+    boolean[] unknown = new boolean[1];
+    int groups = groups(core, text, reader, true, unknown);
+    // other spellings only help a query holding a word the catalog does not use
+    for (String products : lexicon.expansions(text, unknown[0])) {
       BooleanQuery.Builder expansion = new BooleanQuery.Builder();
-      if (groups(expansion, products, reader, false) > 0) {
+      if (groups(expansion, products, reader, false, new boolean[1]) > 0) {
         core.add(new BoostQuery(expansion.build(), CONCEPT_WEIGHT), Occur.SHOULD);
         groups++;
       }
@@ -101,7 +106,7 @@ final class ProductQueries {
   }
 
   /** Adds the word and n-gram groups of {@code text} to {@code all}; {@code shopper}: typos and readings too. */
-  private int groups(BooleanQuery.Builder all, String text, IndexReader reader, boolean shopper) {
+  private int groups(BooleanQuery.Builder all, String text, IndexReader reader, boolean shopper, boolean[] unknown) {
     int groups = 0;
     List<String> english = analysis.englishQueryTerms(text);
     if (!english.isEmpty()) {
@@ -110,6 +115,7 @@ final class ProductQueries {
       if (shopper) {
         Query typos = englishTypos(text, reader);
         if (typos != null) {
+          unknown[0] = true;
           all.add(typos, Occur.SHOULD);
           groups++;
         }
@@ -126,6 +132,7 @@ final class ProductQueries {
       for (List<String> grams : analysis.japaneseQueryBigrams(text, t -> known(reader, t, CatalogLanguages.JA))) {
         all.add(grams(grams, fields(CatalogLanguages.JA, ProductAnalysis.JA_BIGRAMS)), Occur.SHOULD);
         groups++;
+        unknown[0] = true;
       }
       if (shopper) {
         for (List<String> grams : analysis.japaneseQueryReadingBigrams(text, t -> known(reader, t, CatalogLanguages.JA))) {
@@ -144,6 +151,7 @@ final class ProductQueries {
       for (List<String> grams : analysis.thaiQueryNgrams(text, thaiVocabulary.words(), thaiVocabulary.maxLength())) {
         all.add(grams(grams, fields(CatalogLanguages.TH, ProductAnalysis.TH_NGRAMS)), Occur.SHOULD);
         groups++;
+        unknown[0] = true;
       }
     }
     return groups;
@@ -169,6 +177,8 @@ final class ProductQueries {
         clauses++;
       } else {
         int edits = maxEdits(word);
+        // most typos are one edit (a transposition counts as one); two only when one finds nothing
+        if (edits == 2 && withinOneEdit(reader, word)) edits = 1;
         if (edits > 0) {
           group.add(new BoostQuery(new FuzzyQuery(new Term(ProductAnalysis.EN_RAW, word), edits, 1, 50, true),
               NAME_BOOST * FUZZY_WEIGHT), Occur.SHOULD);
@@ -185,6 +195,16 @@ final class ProductQueries {
       }
     }
     return clauses == 0 ? null : group.build();
+  }
+
+  private static boolean withinOneEdit(IndexReader reader, String word) {
+    try {
+      Terms terms = MultiTerms.getTerms(reader, ProductAnalysis.EN_RAW);
+      return terms != null
+          && new FuzzyTermsEnum(terms, new Term(ProductAnalysis.EN_RAW, word), 1, 1, true).next() != null;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Edits a word of this length may be away from a catalog word: 0 below four letters, 1 up to five, else 2. */

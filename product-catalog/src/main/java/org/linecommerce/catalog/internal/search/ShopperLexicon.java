@@ -57,7 +57,8 @@ public final class ShopperLexicon {
       Pattern.CASE_INSENSITIVE);
 
   /** One rule of a concept list: when a text holds one of {@code needs}, also search {@code products}. */
-  record Rule(String language, List<Phrase> needs, List<String> products) {}
+  record Rule(String language, List<Phrase> needs, List<String> products, List<Phrase> productPhrases,
+      boolean equivalence) {}
 
   /** Where a need of a rule was found: {@code at} in the compact text, or -1 for English terms. */
   private record Match(Rule rule, Phrase need, int at) {
@@ -123,17 +124,17 @@ public final class ShopperLexicon {
 
   /**
    * The product words to search besides {@code text}: the right sides of the rules whose need
-   * {@code text} holds, and the other spellings of equivalence lines. Rules of a language apply
-   * when its script is in the text (English always).
+   * {@code text} holds, and (with {@code variants}) the other spellings of equivalence lines.
+   * Rules of a language apply when its script is in the text (English always).
    */
-  List<String> expansions(String text) {
+  List<String> expansions(String text, boolean variants) {
     Text t = new Text(text);
     // Japanese and Thai needs are found as text: the longest wins where two overlap, so
     // 「ノンカフェイン」 (caffeine free) is not also read as 「カフェイン」 (caffeine)
     List<int[]> taken = new ArrayList<>();
     List<Match> found = new ArrayList<>();
     for (Rule rule : rules) {
-      if (!t.inScript(rule.language())) continue;
+      if (!t.inScript(rule.language()) || (rule.equivalence() && !variants)) continue;
       for (Phrase need : rule.needs()) {
         if (need.latin()) {
           if (t.containsAnywhere(need)) found.add(new Match(rule, need, -1));
@@ -158,7 +159,9 @@ public final class ShopperLexicon {
     }
     Set<String> out = new LinkedHashSet<>();
     for (Rule rule : applied) {
-      for (String p : rule.products()) if (!t.containsAnywhere(phrase(analysis, p))) out.add(p);
+      for (int i = 0; i < rule.products().size(); i++) {
+        if (!t.containsAnywhere(rule.productPhrases().get(i))) out.add(rule.products().get(i));
+      }
     }
     return List.copyOf(out);
   }
@@ -264,7 +267,9 @@ public final class ShopperLexicon {
     if (left.isEmpty() || right.isEmpty()) return null;
     List<Phrase> needs = new ArrayList<>();
     for (String need : left) needs.add(phrase(analysis, need));
-    return new Rule(language, List.copyOf(needs), List.copyOf(right));
+    List<Phrase> products = new ArrayList<>();
+    for (String p : right) products.add(phrase(analysis, p));
+    return new Rule(language, List.copyOf(needs), List.copyOf(right), List.copyOf(products), arrow < 0);
   }
 
   private static Phrase phrase(ProductAnalysis analysis, String text) {
