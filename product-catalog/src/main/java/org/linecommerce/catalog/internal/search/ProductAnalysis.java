@@ -2,6 +2,7 @@ package org.linecommerce.catalog.internal.search;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -23,14 +24,13 @@ import org.apache.lucene.analysis.en.EnglishPossessiveFilter;
 import org.apache.lucene.analysis.en.PorterStemFilter;
 import org.apache.lucene.analysis.ja.JapaneseAnalyzer;
 import org.apache.lucene.analysis.ja.JapaneseTokenizer;
+import org.apache.lucene.analysis.ja.tokenattributes.ReadingAttribute;
 import org.apache.lucene.analysis.miscellaneous.ASCIIFoldingFilter;
 import org.apache.lucene.analysis.ngram.NGramTokenFilter;
 import org.apache.lucene.analysis.standard.StandardAnalyzer;
 import org.apache.lucene.analysis.standard.StandardTokenizer;
 import org.apache.lucene.analysis.shingle.ShingleFilter;
 import org.apache.lucene.analysis.th.ThaiTokenizer;
-import org.apache.lucene.analysis.ja.tokenattributes.ReadingAttribute;
-import java.text.Normalizer;
 import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 import org.apache.lucene.analysis.tokenattributes.OffsetAttribute;
 import org.linecommerce.catalog.api.CatalogLanguages;
@@ -48,6 +48,11 @@ import org.linecommerce.catalog.api.CatalogLanguages;
  *   <li>Thai ({@code *_th}): dictionary word segmentation ({@link ThaiTokenizer}, the JDK's Thai
  *       BreakIterator), Thai digits folded. Recall field {@code *_th_ng}: character 2- and 3-grams of
  *       Thai runs, for compounds the dictionary does not know or mis-segments in spaceless input.
+ *   <li>Shopper language: {@code name_ja_rd} / {@code cat_ja_rd}, bigrams of the Japanese texts'
+ *       Kuromoji readings folded by {@link #kanaKey} (kana finds kanji and the reverse);
+ *       {@code en_raw}, English names and tags unstemmed with adjacent words also joined (typos are
+ *       matched against real words, "ricecooker" against "rice cooker"); {@code attr}, the variant
+ *       attributes a name carries ({@link ShopperLexicon}).
  * </ul>
  *
  * <p>Queries use the same chains plus stop words for the way shoppers ask in chat: question words,

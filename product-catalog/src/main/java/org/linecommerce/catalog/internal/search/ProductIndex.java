@@ -3,6 +3,7 @@ package org.linecommerce.catalog.internal.search;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -98,6 +99,8 @@ public final class ProductIndex implements Closeable {
   private final SearcherManager searchers;
   private final ControlledRealTimeReopenThread<IndexSearcher> reopener;
   private final Map<String, IndexedProduct> products = new ConcurrentHashMap<>();
+  /** Readings of the Japanese category names (a catalog has few categories, read once each). */
+  private final Map<String, String> categoryReadings = new ConcurrentHashMap<>();
   private final Object[] stripes = new Object[64];
   private final AtomicLong eventsApplied = new AtomicLong();
   private final AtomicLong productsRestored = new AtomicLong();
@@ -117,7 +120,7 @@ public final class ProductIndex implements Closeable {
    * An empty index whose changes are searchable within {@code maxStale}, with the concept and
    * attribute lists of {@code conceptsDirectory} where it has them (null: the bundled ones).
    */
-  public ProductIndex(Duration maxStale, java.nio.file.Path conceptsDirectory) {
+  public ProductIndex(Duration maxStale, Path conceptsDirectory) {
     this.lexicon = ShopperLexicon.load(analysis, conceptsDirectory);
     this.queries = new ProductQueries(analysis, thaiVocabulary, lexicon);
     for (int i = 0; i < stripes.length; i++) stripes[i] = new Object();
@@ -410,7 +413,8 @@ public final class ProductIndex implements Closeable {
       Map<String, String> texts = field.startsWith(ProductAnalysis.NAME) ? data.name() : data.categoryName();
       String japanese = texts.get(CatalogLanguages.JA);
       if (japanese == null || japanese.isBlank()) continue;
-      String reading = analysis.japaneseReading(japanese);
+      String reading = field.startsWith(ProductAnalysis.NAME) ? analysis.japaneseReading(japanese)
+          : categoryReadings.computeIfAbsent(japanese, analysis::japaneseReading);
       if (!reading.isEmpty()) doc.add(new TextField(field + ProductAnalysis.JA_READING, reading, Field.Store.NO));
     }
     return doc;

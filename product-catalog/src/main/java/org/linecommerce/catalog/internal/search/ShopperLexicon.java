@@ -14,7 +14,6 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -48,6 +47,7 @@ public final class ShopperLexicon {
   static final String ATTRIBUTES = "attributes.txt";
   static final List<String> CONCEPT_LANGUAGES = List.of(CatalogLanguages.EN, CatalogLanguages.JA, CatalogLanguages.TH);
 
+  private static final Pattern SPACES = Pattern.compile("\\s+");
   private static final Pattern WEIGHT = Pattern.compile(
       "(\\d+(?:\\.\\d+)?)\\s*(?:g|gr|gram|grams|gramme|grammes|グラム|ｇ|กรัม)(?![a-z])", Pattern.CASE_INSENSITIVE);
   private static final Pattern PACK_BEFORE = Pattern.compile(
@@ -112,14 +112,6 @@ public final class ShopperLexicon {
   /** The directory of {@code linecommerce.catalog.search.concepts-dir}, or null when unset/blank. */
   static Path directory(String configured) {
     return configured == null || configured.isBlank() ? null : Path.of(configured.trim());
-  }
-
-  int ruleCount() {
-    return rules.size();
-  }
-
-  int attributeCount() {
-    return attributes.size();
   }
 
   /**
@@ -227,16 +219,23 @@ public final class ShopperLexicon {
   private final class Text {
     final String normalised;
     final String compact;
-    final List<String> englishTerms;
     final boolean japanese;
     final boolean thai;
+    private final boolean latin;
+    private List<String> englishTerms;
 
     Text(String text) {
       this.normalised = normalise(text);
-      this.compact = normalised.replaceAll("\\s+", "");
-      this.englishTerms = analysis.englishTermSequence(normalised);
+      this.compact = SPACES.matcher(normalised).replaceAll("");
       this.japanese = normalised.codePoints().anyMatch(CatalogLanguages::isJapanese);
       this.thai = normalised.codePoints().anyMatch(CatalogLanguages::isThai);
+      this.latin = normalised.codePoints().anyMatch(cp -> cp >= 'a' && cp <= 'z');
+    }
+
+    /** The English terms, analysed when first needed (never for a text without Latin letters). */
+    List<String> englishTerms() {
+      if (englishTerms == null) englishTerms = latin ? analysis.englishTermSequence(normalised) : List.of();
+      return englishTerms;
     }
 
     boolean inScript(String language) {
@@ -250,13 +249,13 @@ public final class ShopperLexicon {
     /** The phrase's terms all in the text, in any order (needs: "skin … from the sun"). */
     boolean containsAnywhere(Phrase p) {
       if (!p.latin()) return compact.contains(p.compact());
-      return !p.englishTerms().isEmpty() && englishTerms.containsAll(p.englishTerms());
+      return !p.englishTerms().isEmpty() && englishTerms().containsAll(p.englishTerms());
     }
 
     /** The phrase's terms in a row (attributes: "dark roast", not "dark … roast"). */
     boolean containsInRow(Phrase p) {
       if (!p.latin()) return compact.contains(p.compact());
-      return !p.englishTerms().isEmpty() && java.util.Collections.indexOfSubList(englishTerms, p.englishTerms()) >= 0;
+      return !p.englishTerms().isEmpty() && java.util.Collections.indexOfSubList(englishTerms(), p.englishTerms()) >= 0;
     }
   }
 
@@ -276,7 +275,7 @@ public final class ShopperLexicon {
     String n = normalise(text);
     boolean latin = n.codePoints().noneMatch(cp -> CatalogLanguages.isJapanese(cp) || CatalogLanguages.isThai(cp));
     if (latin) return new Phrase(text, analysis.englishTermSequence(n), null);
-    return new Phrase(text, List.of(), n.replaceAll("\\s+", ""));
+    return new Phrase(text, List.of(), SPACES.matcher(n).replaceAll(""));
   }
 
   private static List<String> split(String side) {
@@ -315,10 +314,4 @@ public final class ShopperLexicon {
     }
     return out;
   }
-
-  /** For tests: the attribute keys, in file order. */
-  List<String> attributeKeys() {
-    return attributes.stream().map(Attribute::key).toList();
-  }
-
 }
