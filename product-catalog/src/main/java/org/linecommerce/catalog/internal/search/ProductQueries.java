@@ -12,6 +12,7 @@ import org.apache.lucene.index.MultiTerms;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.Terms;
 import org.apache.lucene.search.FuzzyTermsEnum;
+import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.BoostQuery;
@@ -83,12 +84,15 @@ final class ProductQueries {
     if (text == null || text.isBlank()) return null;
     BooleanQuery.Builder core = new BooleanQuery.Builder();
     boolean[] unknown = new boolean[1];
-    int groups = groups(core, text, reader, true, unknown);
+    int groups = groups(core, text, reader, unknown);
     // other spellings only help a query holding a word the catalog does not use
-    for (String products : lexicon.expansions(text, unknown[0])) {
-      BooleanQuery.Builder expansion = new BooleanQuery.Builder();
-      if (groups(expansion, products, reader, false, new boolean[1]) > 0) {
-        core.add(new BoostQuery(expansion.build(), CONCEPT_WEIGHT), Occur.SHOULD);
+    for (ShopperLexicon.Expansion e : lexicon.expansions(text, unknown[0])) {
+      // of the other spellings, only those the catalog uses can find anything
+      if (e.variant() && !catalogUses(e.text(), reader)) continue;
+      Query expansion = expansion(e.text());
+      if (expansion != null) {
+        // another spelling is the shopper's own word; a need's products are a guess
+        core.add(e.variant() ? expansion : new BoostQuery(expansion, CONCEPT_WEIGHT), Occur.SHOULD);
         groups++;
       }
     }
@@ -105,20 +109,95 @@ final class ProductQueries {
         .build();
   }
 
-  /** Adds the word and n-gram groups of {@code text} to {@code all}; {@code shopper}: typos and readings too. */
-  private int groups(BooleanQuery.Builder all, String text, IndexReader reader, boolean shopper, boolean[] unknown) {
+  /**
+   * The query for the product words a need expands to: catalog words, so in English and Japanese
+   * every word must match (in any field) and no typo or reading alternatives are needed: "jasmine
+   * tea" finds the jasmine teas only, not every tea, which keeps broad needs ("gift for a tea
+   * lover") precise and cheap. Thai words as for a shopper's Thai (words or n-grams).
+   */
+  private Query expansion(String products) {
+    BooleanQuery.Builder any = new BooleanQuery.Builder();
+    int groups = 0;
+    List<String> english = latin(analysis.englishQueryTerms(products));
+    if (!english.isEmpty()) {
+      any.add(allWords(english, CatalogLanguages.EN, true), Occur.SHOULD);
+      groups++;
+    }
+    if (products.codePoints().anyMatch(CatalogLanguages::isJapanese)) {
+      List<String> words = analysis.japaneseQueryTerms(products);
+      if (!words.isEmpty()) {
+        any.add(allWords(words, CatalogLanguages.JA, false), Occur.SHOULD);
+        groups++;
+      }
+    }
+    if (products.codePoints().anyMatch(CatalogLanguages::isThai)) {
+      List<List<String>> unknownPieces =
+          analysis.thaiQueryNgrams(products, thaiVocabulary.words(), thaiVocabulary.maxLength());
+      if (unknownPieces.isEmpty()) {
+        // all catalog words: every one must match
+        any.add(allWords(analysis.thaiVocabularyTerms(products, thaiVocabulary.words(), thaiVocabulary.maxLength()),
+            CatalogLanguages.TH, false), Occur.SHOULD);
+        return any.build();
+      }
+      // Thai words are cut differently in different contexts (มัทฉะ is indexed inside เขียวมัทฉะ):
+      // any word, and n-grams for the rest, as for a shopper's own Thai
+      BooleanQuery.Builder thai = new BooleanQuery.Builder();
+      Set<String> words = new LinkedHashSet<>(analysis.thaiQueryTerms(products));
+      words.addAll(analysis.thaiVocabularyTerms(products, thaiVocabulary.words(), thaiVocabulary.maxLength()));
+      if (!words.isEmpty()) thai.add(words(List.copyOf(words), CatalogLanguages.TH, false), Occur.SHOULD);
+      for (List<String> grams : unknownPieces) {
+        thai.add(grams(grams, fields(CatalogLanguages.TH, ProductAnalysis.TH_NGRAMS)), Occur.SHOULD);
+      }
+      any.add(thai.build(), Occur.SHOULD);
+      groups++;
+    }
+    return groups == 0 ? null : any.build();
+  }
+
+  /** Whether every word of {@code text} is one the catalog's texts use. */
+  private boolean catalogUses(String text, IndexReader reader) {
+    for (String t : latin(analysis.englishQueryTerms(text))) {
+      if (!known(reader, t, CatalogLanguages.EN) && docFreq(reader, ProductAnalysis.TAGS_TEXT, t) == 0) return false;
+    }
+    if (text.codePoints().anyMatch(CatalogLanguages::isJapanese)) {
+      for (String t : analysis.japaneseQueryTerms(text)) if (!known(reader, t, CatalogLanguages.JA)) return false;
+    }
+    if (!text.codePoints().anyMatch(CatalogLanguages::isThai)) return true;
+    String compact = text.replaceAll("\\s+", "");
+    return analysis.thaiQueryNgrams(text, thaiVocabulary.words(), thaiVocabulary.maxLength()).isEmpty()
+        || thaiVocabulary.hasWordContaining(compact);
+  }
+
+  /** The terms without Japanese or Thai letters (the English chain passes those through whole). */
+  private static List<String> latin(List<String> terms) {
+    return terms.stream()
+        .filter(t -> t.codePoints().noneMatch(cp -> CatalogLanguages.isJapanese(cp) || CatalogLanguages.isThai(cp)))
+        .toList();
+  }
+
+  private static Query allWords(List<String> terms, String language, boolean tags) {
+    BooleanQuery.Builder all = new BooleanQuery.Builder();
+    for (BooleanClause clause : ((BooleanQuery) words(terms, language, tags)).clauses()) {
+      all.add(clause.getQuery(), Occur.MUST);
+    }
+    return all.build();
+  }
+
+  /**
+   * Adds the word, n-gram, typo and reading groups of {@code text} to {@code all}; sets
+   * {@code unknown[0]} when it holds a word the catalog does not use.
+   */
+  private int groups(BooleanQuery.Builder all, String text, IndexReader reader, boolean[] unknown) {
     int groups = 0;
     List<String> english = analysis.englishQueryTerms(text);
     if (!english.isEmpty()) {
       all.add(words(english, CatalogLanguages.EN, true), Occur.SHOULD);
       groups++;
-      if (shopper) {
-        Query typos = englishTypos(text, reader);
-        if (typos != null) {
-          unknown[0] = true;
-          all.add(typos, Occur.SHOULD);
-          groups++;
-        }
+      Query typos = englishTypos(text, reader);
+      if (typos != null) {
+        unknown[0] = true;
+        all.add(typos, Occur.SHOULD);
+        groups++;
       }
     }
     boolean japanese = text.codePoints().anyMatch(CatalogLanguages::isJapanese);
@@ -134,11 +213,9 @@ final class ProductQueries {
         groups++;
         unknown[0] = true;
       }
-      if (shopper) {
-        for (List<String> grams : analysis.japaneseQueryReadingBigrams(text, t -> known(reader, t, CatalogLanguages.JA))) {
-          all.add(grams(grams, readingFields()), Occur.SHOULD);
-          groups++;
-        }
+      for (List<String> grams : analysis.japaneseQueryReadingBigrams(text, t -> known(reader, t, CatalogLanguages.JA))) {
+        all.add(grams(grams, readingFields()), Occur.SHOULD);
+        groups++;
       }
     }
     if (thai) {

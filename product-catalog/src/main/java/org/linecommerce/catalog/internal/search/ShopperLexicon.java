@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -67,6 +69,9 @@ public final class ShopperLexicon {
     }
   }
 
+  /** Product words to search besides a query's own; {@code variant}: another spelling (an equivalence line). */
+  record Expansion(String text, boolean variant) {}
+
   /** One attribute: {@code key} and the phrases that name it. */
   record Attribute(String key, List<Phrase> forms) {}
 
@@ -119,7 +124,7 @@ public final class ShopperLexicon {
    * {@code text} holds, and (with {@code variants}) the other spellings of equivalence lines.
    * Rules of a language apply when its script is in the text (English always).
    */
-  List<String> expansions(String text, boolean variants) {
+  List<Expansion> expansions(String text, boolean variants) {
     Text t = new Text(text);
     // Japanese and Thai needs are found as text: the longest wins where two overlap, so
     // 「ノンカフェイン」 (caffeine free) is not also read as 「カフェイン」 (caffeine)
@@ -149,13 +154,16 @@ public final class ShopperLexicon {
       }
       applied.add(m.rule());
     }
-    Set<String> out = new LinkedHashSet<>();
+    Map<String, Expansion> out = new LinkedHashMap<>();
     for (Rule rule : applied) {
       for (int i = 0; i < rule.products().size(); i++) {
-        if (!t.containsAnywhere(rule.productPhrases().get(i))) out.add(rule.products().get(i));
+        String p = rule.products().get(i);
+        if (!t.containsAnywhere(rule.productPhrases().get(i))) {
+          out.merge(p, new Expansion(p, rule.equivalence()), (a, b) -> new Expansion(p, a.variant() && b.variant()));
+        }
       }
     }
-    return List.copyOf(out);
+    return List.copyOf(out.values());
   }
 
   /** The attribute keys a shopper's {@code text} names (forms anywhere, sizes and packs). */
