@@ -151,6 +151,15 @@ class ShopperQueriesTest {
   }
 
   @Test
+  void anAttributeRanksOnlyTheProductsTheOtherWordsFindFirst() {
+    // the red chopsticks (out of stock) before the in-stock red pens, notebooks and boxes
+    assertFirst("en", "red chopsticks", "chopsticks-2");
+    assertFirst("th", "ตะเกียบสีแดง", "chopsticks-2");
+    // a size names the variant, it does not pull every 200g product above the tea asked for
+    assertThat(top("en", "sencha 200g", 3)).allMatch(id -> id.startsWith("sencha"));
+  }
+
+  @Test
   void everydayNeedsFindProductsThroughTheConceptLists() {
     assertTop5("en", "something for dry lips", "lip-balm");
     assertTop5("en", "protect my skin from the sun", "sunscreen");

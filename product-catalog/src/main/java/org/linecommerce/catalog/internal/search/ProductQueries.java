@@ -103,9 +103,16 @@ final class ProductQueries {
     }
     if (groups == 0) return attributes.isEmpty() ? null : named.build();
     if (attributes.isEmpty()) return core.build();
+    // the attribute counts only for products its query's other words find: "red chopsticks" puts
+    // the red chopsticks first, not every red product
+    BooleanQuery.Builder products = new BooleanQuery.Builder();
+    String rest = lexicon.withoutAttributes(text);
+    Query bonus = rest.isEmpty() || groups(products, rest, reader, new boolean[1]) == 0
+        ? named.build()
+        : new BooleanQuery.Builder().add(products.build(), Occur.FILTER).add(named.build(), Occur.MUST).build();
     return new BooleanQuery.Builder()
         .add(core.build(), Occur.MUST)
-        .add(named.build(), Occur.SHOULD)
+        .add(bonus, Occur.SHOULD)
         .build();
   }
 

@@ -85,11 +85,20 @@ public final class ShopperLexicon {
   private final ProductAnalysis analysis;
   private final List<Rule> rules;
   private final List<Attribute> attributes;
+  /** Every attribute form, normalised, longest first (青い before 青). */
+  private final List<String> formsLongestFirst;
 
   private ShopperLexicon(ProductAnalysis analysis, List<Rule> rules, List<Attribute> attributes) {
     this.analysis = analysis;
     this.rules = rules;
     this.attributes = attributes;
+    this.formsLongestFirst = attributes.stream()
+        .flatMap(a -> a.forms().stream())
+        .map(f -> normalise(f.text()).trim())
+        .filter(f -> !f.isEmpty())
+        .distinct()
+        .sorted(java.util.Comparator.comparingInt(String::length).reversed())
+        .toList();
   }
 
   /** The bundled lists, or those of {@code directory} (may be null) where it has the file. */
@@ -180,6 +189,23 @@ public final class ShopperLexicon {
     }
     out.addAll(measures(t.normalised));
     return out;
+  }
+
+  /**
+   * {@code text} without the attribute words and sizes it names (normalised), so what is left are
+   * its product words: "blue bento box" → "bento box", 「青い弁当箱」 → 「弁当箱」, "sencha 200g" → "sencha".
+   */
+  String withoutAttributes(String text) {
+    String n = normalise(text);
+    for (String form : formsLongestFirst) {
+      if (!n.contains(form)) continue;
+      boolean latin = form.codePoints().noneMatch(cp -> CatalogLanguages.isJapanese(cp) || CatalogLanguages.isThai(cp));
+      n = latin
+          ? Pattern.compile("(?<![\\p{L}\\p{N}])" + Pattern.quote(form) + "(?![\\p{L}\\p{N}])").matcher(n).replaceAll(" ")
+          : n.replace(form, " ");
+    }
+    for (Pattern p : List.of(WEIGHT, PACK_BEFORE, PACK_AFTER)) n = p.matcher(n).replaceAll(" ");
+    return n.trim();
   }
 
   /** The attribute keys a product carries: those its names (in any language) hold. */
