@@ -43,6 +43,13 @@ public class SearchBenchmark {
   @Param({"sample", "100000"})
   public String catalog;
 
+  /**
+   * {@code dev}: the dev set and chat sentences ({@link #QUERIES}); {@code shopper}: readings,
+   * typos, attributes and needs ({@link #SHOPPER_QUERIES}, issue 8), run with {@code -p mix=shopper}.
+   */
+  @Param({"dev"})
+  public String mix;
+
   private ProductIndex index;
   private List<SearchQuery> queries;
   private int next;
@@ -64,6 +71,17 @@ public class SearchBenchmark {
       new String[] {"th", "มีครีมกันแดดไหม"}, new String[] {"th", "อยากได้ปากกาเจลสีดำ"},
       new String[] {"th", "หม้อหุงข้าวราคาเท่าไหร่"});
 
+  static final List<String[]> SHOPPER_QUERIES = List.of(
+      new String[] {"ja", "まっちゃ"}, new String[] {"ja", "すいはんき"}, new String[] {"ja", "おべんとうばこ"},
+      new String[] {"ja", "苺大福"}, new String[] {"ja", "青い弁当箱"}, new String[] {"ja", "乾燥肌 化粧水"},
+      new String[] {"ja", "鼻づまり"}, new String[] {"ja", "おやつ"},
+      new String[] {"en", "matcah"}, new String[] {"en", "ricecooker"}, new String[] {"en", "fountian pen"},
+      new String[] {"en", "blue bento box"}, new String[] {"en", "unscented hand cream"},
+      new String[] {"en", "gift for a tea lover"}, new String[] {"en", "I can't sleep well, caffeine free drink"},
+      new String[] {"en", "snack for the office"},
+      new String[] {"th", "สตรอเบอรี่โมจิ"}, new String[] {"th", "กล่องข้าวสีน้ำเงิน"}, new String[] {"th", "คัดจมูก"},
+      new String[] {"th", "ปวดเมื่อย"}, new String[] {"th", "ของกินเล่น"});
+
   @Setup(Level.Trial)
   public void buildIndex() {
     List<ProductData> sample = CatalogFile.sample();
@@ -75,7 +93,7 @@ public class SearchBenchmark {
     index.refresh();
     System.out.printf("%n[%s] indexed %d products in %d ms%n", catalog, index.size(), (System.nanoTime() - start) / 1_000_000);
     queries = new ArrayList<>();
-    for (String[] q : QUERIES) queries.add(SearchQuery.of(q[1]).withLanguage(q[0]));
+    for (String[] q : mix.equals("shopper") ? SHOPPER_QUERIES : QUERIES) queries.add(SearchQuery.of(q[1]).withLanguage(q[0]));
   }
 
   @Benchmark

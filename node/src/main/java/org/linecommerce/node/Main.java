@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.linecommerce.catalog.CatalogModule;
+import org.linecommerce.conversation.ConversationModule;
 import org.linecommerce.customer.CustomerModule;
 import org.linecommerce.runtime.node.DomainModule;
 import org.linecommerce.runtime.node.Node;
@@ -50,7 +51,7 @@ public final class Main {
 
   /** Every domain module; each starts what the node's roles ask for. */
   public static List<DomainModule> modules() {
-    return List.of(new CatalogModule(), new CustomerModule());
+    return List.of(new CatalogModule(), new CustomerModule(), new ConversationModule());
   }
 
   private static void installSignalHandlers(Node node) {

@@ -49,6 +49,12 @@ public sealed interface ConversationCommand extends CborSerializable {
   record NoteViewedProducts(List<String> productIds, String sourceEventId, MessageMeta meta, ActorRef<StatusReply<Done>> replyTo)
       implements ConversationCommand {}
 
+  /**
+   * Messages the entity sends itself (a finished turn, the idle timer). Not part of the protocol
+   * other modules use; declared here only because a sealed interface's subtypes must live in its package.
+   */
+  non-sealed interface Internal extends ConversationCommand {}
+
   /** The last messages of a conversation, oldest first. */
   record History(String userId, List<Turn> messages) implements CborSerializable {
     public History {

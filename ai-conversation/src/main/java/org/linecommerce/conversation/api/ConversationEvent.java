@@ -21,7 +21,7 @@ public sealed interface ConversationEvent extends DomainEvent {
   }
 
   /** A message arrived while the chat is with a human ({@code conversation.message.held}): the bot did not answer. */
-  record MessageHeld(String userId, String messageId, String text, String language, MessageMeta meta)
+  record MessageHeld(String userId, String messageId, String text, Intent intent, String language, MessageMeta meta)
       implements ConversationEvent {
     public String eventType() { return "conversation.message.held"; }
   }

@@ -18,12 +18,12 @@ import org.apache.pekko.Done;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.linecommerce.catalog.CatalogModule;
 import org.linecommerce.conversation.api.ConversationClient;
 import org.linecommerce.conversation.internal.ConversationProfileProjection;
 import org.linecommerce.conversation.internal.ConversationProfileProjectionHandler;
+import org.linecommerce.conversation.ConversationModule;
 import org.linecommerce.customer.CustomerModule;
 import org.linecommerce.customer.api.CustomerClient;
 import org.linecommerce.customer.api.CustomerEvent;
@@ -42,7 +42,6 @@ import org.linecommerce.testkit.TestDatabase;
  * Conversation entity, over real HTTP on a real node (H2) running the conversation, customer and
  * catalog modules.
  */
-@Disabled("needs the Conversation entity and ConversationModule (lead's worktree); enabled when they are merged")
 class ConversationRoutesTest {
 
   private static final AtomicInteger ids = new AtomicInteger();
@@ -51,10 +50,9 @@ class ConversationRoutesTest {
   private static ConversationHttp http;
 
   @BeforeAll
-  static void startNode() throws Exception {
+  static void startNode() {
     db = TestDatabase.h2();
-    DomainModule conversation = (DomainModule) Class.forName("org.linecommerce.conversation.ConversationModule")
-        .getDeclaredConstructor().newInstance();
+    DomainModule conversation = new ConversationModule();
     cluster = InProcessCluster.start(1, db, List.of(new CatalogModule(), new CustomerModule(), conversation),
         ConfigFactory.parseString("linecommerce.catalog.seed = off"));
     http = new ConversationHttp(cluster.node(0).httpPort());

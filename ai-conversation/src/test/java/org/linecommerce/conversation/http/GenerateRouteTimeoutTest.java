@@ -9,9 +9,9 @@ import com.typesafe.config.ConfigFactory;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.linecommerce.catalog.CatalogModule;
+import org.linecommerce.conversation.ConversationModule;
 import org.linecommerce.customer.CustomerModule;
 import org.linecommerce.runtime.node.DomainModule;
 import org.linecommerce.testkit.InProcessCluster;
@@ -23,12 +23,10 @@ import org.linecommerce.testkit.TestDatabase;
  * made slow for real: the node hosts conversations but no customer, so the turn's profile lookup
  * waits its whole lookup timeout before the answer degrades.
  */
-@Disabled("needs the Conversation entity and ConversationModule (lead's worktree); enabled when they are merged")
 class GenerateRouteTimeoutTest {
 
   private static InProcessCluster slowTurns(TestDatabase db, String generateTimeout) throws Exception {
-    DomainModule conversation = (DomainModule) Class.forName("org.linecommerce.conversation.ConversationModule")
-        .getDeclaredConstructor().newInstance();
+    DomainModule conversation = new ConversationModule();
     return InProcessCluster.start(1, db, List.of(new CatalogModule(), new CustomerModule(), conversation),
         ConfigFactory.parseString("""
             linecommerce.node.roles = "conversation,catalog"

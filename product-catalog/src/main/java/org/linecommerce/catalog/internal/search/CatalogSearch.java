@@ -80,7 +80,8 @@ public final class CatalogSearch implements Extension {
 
   private CatalogSearch(ActorSystem<?> system) {
     this.system = system;
-    this.index = new ProductIndex();
+    this.index = new ProductIndex(Duration.ofMillis(100), ShopperLexicon.directory(
+        system.settings().config().getString("linecommerce.catalog.search.concepts-dir")));
     EventTags tags = EventTags.fromConfig(system, ProductEvent.TAG_PREFIX);
     this.feed = new ProductIndexFeed(system, index, tags);
     String startFrom = system.settings().config().getString("linecommerce.catalog.search.start-from");

@@ -2,6 +2,7 @@ package org.linecommerce.catalog.internal.search;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -23,10 +24,12 @@ import org.apache.lucene.analysis.en.EnglishPossessiveFilter;
 import org.apache.lucene.analysis.en.PorterStemFilter;
 import org.apache.lucene.analysis.ja.JapaneseAnalyzer;
 import org.apache.lucene.analysis.ja.JapaneseTokenizer;
+import org.apache.lucene.analysis.ja.tokenattributes.ReadingAttribute;
 import org.apache.lucene.analysis.miscellaneous.ASCIIFoldingFilter;
 import org.apache.lucene.analysis.ngram.NGramTokenFilter;
 import org.apache.lucene.analysis.standard.StandardAnalyzer;
 import org.apache.lucene.analysis.standard.StandardTokenizer;
+import org.apache.lucene.analysis.shingle.ShingleFilter;
 import org.apache.lucene.analysis.th.ThaiTokenizer;
 import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 import org.apache.lucene.analysis.tokenattributes.OffsetAttribute;
@@ -45,6 +48,11 @@ import org.linecommerce.catalog.api.CatalogLanguages;
  *   <li>Thai ({@code *_th}): dictionary word segmentation ({@link ThaiTokenizer}, the JDK's Thai
  *       BreakIterator), Thai digits folded. Recall field {@code *_th_ng}: character 2- and 3-grams of
  *       Thai runs, for compounds the dictionary does not know or mis-segments in spaceless input.
+ *   <li>Shopper language: {@code name_ja_rd} / {@code cat_ja_rd}, bigrams of the Japanese texts'
+ *       Kuromoji readings folded by {@link #kanaKey} (kana finds kanji and the reverse);
+ *       {@code en_raw}, English names and tags unstemmed with adjacent words also joined (typos are
+ *       matched against real words, "ricecooker" against "rice cooker"); {@code attr}, the variant
+ *       attributes a name carries ({@link ShopperLexicon}).
  * </ul>
  *
  * <p>Queries use the same chains plus stop words for the way shoppers ask in chat: question words,
@@ -77,6 +85,12 @@ public final class ProductAnalysis {
   static final String CATEGORY_NAME = "cat_";
   static final String JA_BIGRAMS = "_bi";
   static final String TH_NGRAMS = "_ng";
+  /** Suffix of the Japanese reading fields: character bigrams of the normalised katakana reading. */
+  static final String JA_READING = "_rd";
+  /** English names and tags unstemmed, plus each two adjacent words joined ("ricecooker"): typos and compounds. */
+  static final String EN_RAW = "en_raw";
+  /** Variant attribute keys a product's name carries ({@link ShopperLexicon}). */
+  static final String ATTRIBUTE = "attr";
 
   /** Question and shopping words of English chat queries, on top of the usual English stop words. */
   static final List<String> ENGLISH_QUERY_STOP_WORDS = List.of(
@@ -120,6 +134,9 @@ public final class ProductAnalysis {
   private final Analyzer thaiIndex = thai(CharArraySet.EMPTY_SET);
   private final Analyzer thaiQuery = thai(THAI_QUERY_STOP_SET);
   private final Analyzer thaiNgrams = thaiNgrams();
+  private final Analyzer englishRawIndex = englishRaw(null);
+  private final Analyzer englishRawQuery = englishRaw(union(EnglishAnalyzer.ENGLISH_STOP_WORDS_SET, ENGLISH_QUERY_STOP_WORDS));
+  private final Analyzer englishTerms = english(EnglishAnalyzer.ENGLISH_STOP_WORDS_SET);
   private final Analyzer fallback = new StandardAnalyzer();
 
   private final Analyzer indexAnalyzer = new DelegatingAnalyzerWrapper(Analyzer.PER_FIELD_REUSE_STRATEGY) {
@@ -135,7 +152,8 @@ public final class ProductAnalysis {
   }
 
   Analyzer forField(String field) {
-    if (field.endsWith(JA_BIGRAMS)) return cjkBigrams;
+    if (field.endsWith(JA_BIGRAMS) || field.endsWith(JA_READING)) return cjkBigrams;
+    if (field.equals(EN_RAW)) return englishRawIndex;
     if (field.endsWith(TH_NGRAMS)) return thaiNgrams;
     if (field.endsWith("_en")) return englishIndex;
     if (field.endsWith("_ja")) return japaneseIndex;
@@ -158,6 +176,130 @@ public final class ProductAnalysis {
   /** Distinct English query terms of {@code text}. */
   List<String> englishQueryTerms(String text) {
     return terms(englishQuery, text);
+  }
+
+  /** Every English term of {@code text} in order, repeats kept (usual stop words dropped, stemmed). */
+  List<String> englishTermSequence(String text) {
+    List<String> out = new ArrayList<>();
+    try (TokenStream ts = englishTerms.tokenStream("q", text)) {
+      CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
+      ts.reset();
+      while (ts.incrementToken()) out.add(term.toString());
+      ts.end();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out;
+  }
+
+  /** English query words of {@code text} unstemmed (lower case, ASCII folded, chat stop words dropped), in order. */
+  List<String> englishRawQueryTerms(String text) {
+    return terms(englishRawQuery, text);
+  }
+
+  /**
+   * The Japanese reading of {@code text}: Kuromoji's katakana reading of each Japanese word (the
+   * word itself, in katakana, when the dictionary does not know it), as {@link #kanaKey} folds
+   * it; words not in Japanese script end a stretch (a space).
+   */
+  String japaneseReading(String text) {
+    StringBuilder out = new StringBuilder();
+    try (TokenStream ts = readingAnalyzer.tokenStream("q", Normalizer.normalize(text, Normalizer.Form.NFKC))) {
+      CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
+      ReadingAttribute reading = ts.addAttribute(ReadingAttribute.class);
+      OffsetAttribute offset = ts.addAttribute(OffsetAttribute.class);
+      ts.reset();
+      int lastEnd = -1;
+      while (ts.incrementToken()) {
+        String surface = term.toString();
+        if (surface.codePoints().noneMatch(CatalogLanguages::isJapanese)) {
+          lastEnd = -1;
+          continue;
+        }
+        if (lastEnd >= 0 && offset.startOffset() > lastEnd && out.length() > 0) out.append(' ');
+        if (lastEnd < 0 && out.length() > 0) out.append(' ');
+        String r = reading.getReading();
+        out.append(kanaKey(r != null ? r : surface));
+        lastEnd = offset.endOffset();
+      }
+      ts.end();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toString().trim();
+  }
+
+  /**
+   * Kana folded so that spellings of one reading meet: hiragana as katakana, voicing marks dropped
+   * (rendaku: 日焼け止め is ヒヤケトメ, 「ひやけどめ」 too), small kana as large, long-vowel marks
+   * dropped (マンゴー = マンゴ), ウ after an o-sound dropped (ベントウ = ベントー = ベント).
+   */
+  static String kanaKey(String kana) {
+    String decomposed = Normalizer.normalize(kana, Normalizer.Form.NFKD);
+    StringBuilder sb = new StringBuilder(decomposed.length());
+    for (int i = 0; i < decomposed.length(); i++) {
+      char c = decomposed.charAt(i);
+      if (c == '\u3099' || c == '\u309A' || c == 'ー' || c == '\uFF70') continue;
+      if (c >= '\u3041' && c <= '\u3096') c = (char) (c + 0x60);
+      int small = SMALL_KANA.indexOf(c);
+      if (small >= 0) c = LARGE_KANA.charAt(small);
+      if (c == 'ウ' && sb.length() > 0 && O_ROW.indexOf(sb.charAt(sb.length() - 1)) >= 0) continue;
+      sb.append(c);
+    }
+    return sb.toString();
+  }
+
+  private static final String SMALL_KANA = "ァィゥェォッャュョヮヵヶ";
+  private static final String LARGE_KANA = "アイウエオツヤユヨワカケ";
+  private static final String O_ROW = "オコソトノホモヨロヲ";
+
+  /**
+   * Reading bigrams of each stretch of Japanese content words in {@code text} that holds a word
+   * the catalog does not know (as {@link #japaneseQueryBigrams} picks them): one list per stretch.
+   */
+  List<List<String>> japaneseQueryReadingBigrams(String text, java.util.function.Predicate<String> known) {
+    List<List<String>> out = new ArrayList<>();
+    for (String stretch : readingStretches(text)) {
+      List<String> words = terms(japaneseQuery, stretch);
+      boolean allKnown = words.stream().allMatch(known);
+      for (int i = 1; i < words.size() && allKnown; i++) {
+        if (words.get(i - 1).length() == 1 && words.get(i).length() == 1) allKnown = false;
+      }
+      if (allKnown && !words.isEmpty()) continue;
+      List<String> grams = terms(cjkBigrams, japaneseReading(stretch));
+      if (!grams.isEmpty()) out.add(grams);
+    }
+    return out;
+  }
+
+  /** Longest run of Japanese script taken whole for its reading (a short run is usually one word). */
+  static final int SHORT_JAPANESE_RUN = 6;
+
+  /**
+   * The stretches of {@code text} to read: its content stretches, except that a short run of
+   * Japanese script is taken whole, since Kuromoji cuts a kana word it does not know into pieces
+   * that look like particles (「ゆのみ」 → ゆ + のみ).
+   */
+  private List<String> readingStretches(String text) {
+    List<String> out = new ArrayList<>();
+    List<String> shortRuns = new ArrayList<>();
+    int i = 0;
+    String n = Normalizer.normalize(text, Normalizer.Form.NFKC);
+    while (i < n.length()) {
+      if (!CatalogLanguages.isJapanese(n.charAt(i))) {
+        i++;
+        continue;
+      }
+      int end = i;
+      while (end < n.length() && CatalogLanguages.isJapanese(n.charAt(end))) end++;
+      if (end - i <= SHORT_JAPANESE_RUN) shortRuns.add(n.substring(i, end));
+      i = end;
+    }
+    out.addAll(shortRuns);
+    for (String stretch : contentStretches(japaneseQuery, n)) {
+      if (shortRuns.stream().noneMatch(r -> r.contains(stretch))) out.add(stretch);
+    }
+    return out;
   }
 
   /** Distinct Japanese query terms of {@code text}. */
@@ -359,6 +501,36 @@ public final class ProductAnalysis {
       }
     };
   }
+
+  /** English unstemmed; for the index ({@code stopWords} null) with each two adjacent words also joined. */
+  private static Analyzer englishRaw(CharArraySet stopWords) {
+    return new Analyzer() {
+      @Override
+      protected TokenStreamComponents createComponents(String fieldName) {
+        Tokenizer source = new StandardTokenizer();
+        TokenStream result = new EnglishPossessiveFilter(source);
+        result = new LowerCaseFilter(result);
+        result = new ASCIIFoldingFilter(result);
+        if (stopWords != null) {
+          result = new StopFilter(result, stopWords);
+        } else {
+          ShingleFilter shingles = new ShingleFilter(result, 2, 2);
+          shingles.setTokenSeparator("");
+          shingles.setOutputUnigrams(true);
+          result = shingles;
+        }
+        return new TokenStreamComponents(source, result);
+      }
+    };
+  }
+
+  private final Analyzer readingAnalyzer = new Analyzer() {
+    @Override
+    protected TokenStreamComponents createComponents(String fieldName) {
+      Tokenizer source = new JapaneseTokenizer(null, true, JapaneseTokenizer.Mode.NORMAL);
+      return new TokenStreamComponents(source, new CJKWidthFilter(source));
+    }
+  };
 
   private static Analyzer thai(CharArraySet stopWords) {
     return new Analyzer() {

@@ -3,6 +3,7 @@ package org.linecommerce.catalog.internal.search;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -91,12 +92,15 @@ public final class ProductIndex implements Closeable {
 
   private final ProductAnalysis analysis = new ProductAnalysis();
   private final ThaiVocabulary thaiVocabulary = new ThaiVocabulary();
-  private final ProductQueries queries = new ProductQueries(analysis, thaiVocabulary);
+  private final ShopperLexicon lexicon;
+  private final ProductQueries queries;
   private final ByteBuffersDirectory directory = new ByteBuffersDirectory();
   private final IndexWriter writer;
   private final SearcherManager searchers;
   private final ControlledRealTimeReopenThread<IndexSearcher> reopener;
   private final Map<String, IndexedProduct> products = new ConcurrentHashMap<>();
+  /** Readings of the Japanese category names (a catalog has few categories, read once each). */
+  private final Map<String, String> categoryReadings = new ConcurrentHashMap<>();
   private final Object[] stripes = new Object[64];
   private final AtomicLong eventsApplied = new AtomicLong();
   private final AtomicLong productsRestored = new AtomicLong();
@@ -107,8 +111,18 @@ public final class ProductIndex implements Closeable {
     this(Duration.ofMillis(100));
   }
 
-  /** An empty index whose changes are searchable within {@code maxStale}. */
+  /** An empty index whose changes are searchable within {@code maxStale}, with the bundled concept lists. */
   public ProductIndex(Duration maxStale) {
+    this(maxStale, null);
+  }
+
+  /**
+   * An empty index whose changes are searchable within {@code maxStale}, with the concept and
+   * attribute lists of {@code conceptsDirectory} where it has them (null: the bundled ones).
+   */
+  public ProductIndex(Duration maxStale, Path conceptsDirectory) {
+    this.lexicon = ShopperLexicon.load(analysis, conceptsDirectory);
+    this.queries = new ProductQueries(analysis, thaiVocabulary, lexicon);
     for (int i = 0; i < stripes.length; i++) stripes[i] = new Object();
     try {
       IndexWriterConfig config = new IndexWriterConfig(analysis.indexAnalyzer())
@@ -388,7 +402,22 @@ public final class ProductIndex implements Closeable {
       String thai = texts.get(CatalogLanguages.TH);
       if (thai != null) thaiVocabulary.addAll(analysis.thaiIndexWords(thai));
     }
-    return luceneDocument(p);
+    Document doc = luceneDocument(p);
+    for (String key : lexicon.productAttributes(data.name().values())) {
+      doc.add(new StringField(ProductAnalysis.ATTRIBUTE, key, Field.Store.NO));
+    }
+    String english = data.name().get(CatalogLanguages.EN);
+    if (english != null) doc.add(new TextField(ProductAnalysis.EN_RAW, english, Field.Store.NO));
+    for (String tag : data.tags()) doc.add(new TextField(ProductAnalysis.EN_RAW, tag, Field.Store.NO));
+    for (String field : List.of(ProductAnalysis.name(CatalogLanguages.JA), ProductAnalysis.categoryName(CatalogLanguages.JA))) {
+      Map<String, String> texts = field.startsWith(ProductAnalysis.NAME) ? data.name() : data.categoryName();
+      String japanese = texts.get(CatalogLanguages.JA);
+      if (japanese == null || japanese.isBlank()) continue;
+      String reading = field.startsWith(ProductAnalysis.NAME) ? analysis.japaneseReading(japanese)
+          : categoryReadings.computeIfAbsent(japanese, analysis::japaneseReading);
+      if (!reading.isEmpty()) doc.add(new TextField(field + ProductAnalysis.JA_READING, reading, Field.Store.NO));
+    }
+    return doc;
   }
 
   private static Document luceneDocument(IndexedProduct p) {

@@ -24,6 +24,13 @@ final class ThaiVocabulary {
     return words;
   }
 
+  /** Whether {@code text} is a word or part of one (the index keeps มัทฉะ inside เขียวมัทฉะ). */
+  boolean hasWordContaining(String text) {
+    if (words.contains(text)) return true;
+    for (String w : words) if (w.contains(text)) return true;
+    return false;
+  }
+
   int maxLength() {
     return maxLength.get();
   }
