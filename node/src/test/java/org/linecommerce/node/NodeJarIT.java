@@ -50,6 +50,19 @@ class NodeJarIT {
       assertThat(Files.isDirectory(dir.resolve("data"))).as("embedded database under ./data").isTrue();
       assertThat(node.output()).contains("started: HTTP http://127.0.0.1:" + node.httpPort);
 
+      // the shop assistant answers from the jar: analyzers' dictionaries, templates and the sample catalog are inside
+      for (String[] message : new String[][] {{"抹茶はありますか", "ja"}, {"มีชาไทยไหมคะ", "th"}, {"do you have sunscreen?", "en"}}) {
+        var answer = node.postJson(node.httpPort, "/api/v1/ai/generate",
+            JSON.createObjectNode().put("userId", "U-jar-" + message[1]).put("message", message[0]).toString(),
+            "dev-api-token");
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        JsonNode ai = JSON.readTree(answer.body());
+        assertThat(ai.get("intent").asText()).as(answer.body()).isEqualTo("product_search");
+        assertThat(ai.get("language").asText()).isEqualTo(message[1]);
+        assertThat(ai.get("provider").asText()).isEqualTo("local");
+        assertThat(ai.get("products").size()).as(answer.body()).isPositive();
+      }
+
       assertThat(node.terminate()).as("exit code after SIGTERM").isZero();
       assertThat(node.output()).contains("Node stopped");
     }

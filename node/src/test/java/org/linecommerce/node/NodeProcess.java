@@ -59,6 +59,14 @@ final class NodeProcess implements AutoCloseable {
         HttpResponse.BodyHandlers.ofString());
   }
 
+  HttpResponse<String> postJson(int port, String path, String json, String bearer) throws IOException, InterruptedException {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(30))
+            .header("Content-Type", "application/json").header("Authorization", "Bearer " + bearer)
+            .POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
   /** Status of GET path, or -1 while nothing answers. */
   int status(int port, String path) {
     try {
