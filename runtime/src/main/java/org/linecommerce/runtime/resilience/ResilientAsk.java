@@ -116,7 +116,7 @@ public final class ResilientAsk implements Extension {
     CircuitBreaker breaker = breakerFor(target);
     CompletionStage<AskResult<R>> withRetry =
         Patterns.retry(
-            () -> breaker.callWithCircuitBreakerCS(attempt),
+            () -> through(breaker, policy, attempt),
             (result, error) -> error != null && !(unwrap(error) instanceof CircuitBreakerOpenException),
             policy.retries(),
             policy.minBackoff(),
@@ -135,6 +135,35 @@ public final class ResilientAsk implements Extension {
             target + " did not answer within " + policy.timeout().toMillis() + " ms");
       }
       return new AskResult.Failed<>(AskResult.Failure.ERROR, target + ": " + cause.getMessage());
+    }, executor);
+  }
+
+  /**
+   * One attempt through {@code breaker}. The breaker times a call itself, with
+   * {@code linecommerce.resilience.breaker.call-timeout}, a safety net above the usual ask
+   * timeouts; an attempt whose policy allows longer (a conversation turn that waits for a remote AI
+   * vendor and then the local provider) is not timed by the breaker but reports its outcome to it:
+   * refused while the breaker is open, a failure or a success once it completes (its own ask
+   * timeout bounds it).
+   */
+  private <R> CompletionStage<AskResult<R>> through(
+      CircuitBreaker breaker, AskPolicy policy, java.util.concurrent.Callable<CompletionStage<AskResult<R>>> attempt)
+      throws Exception {
+    if (policy.timeout().compareTo(callTimeout) < 0) return breaker.callWithCircuitBreakerCS(attempt);
+    if (breaker.isOpen()) {
+      return java.util.concurrent.CompletableFuture.failedFuture(
+          new CircuitBreakerOpenException(scala.concurrent.duration.Duration.Zero(), "Circuit Breaker is open"));
+    }
+    CompletionStage<AskResult<R>> stage;
+    try {
+      stage = attempt.call();
+    } catch (Exception e) {
+      breaker.fail();
+      throw e;
+    }
+    return stage.whenCompleteAsync((result, error) -> {
+      if (error != null) breaker.fail();
+      else breaker.succeed();
     }, executor);
   }
 
