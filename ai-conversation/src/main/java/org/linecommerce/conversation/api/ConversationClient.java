@@ -3,23 +3,17 @@ package org.linecommerce.conversation.api;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
-import org.apache.pekko.pattern.CircuitBreaker;
-import org.apache.pekko.pattern.StatusReply;
 import org.linecommerce.customer.api.CustomerProfile;
 import org.linecommerce.runtime.MessageMeta;
 import org.linecommerce.runtime.resilience.AskPolicy;
 import org.linecommerce.runtime.resilience.AskResult;
 import org.linecommerce.runtime.resilience.ResilientAsk;
-import org.linecommerce.runtime.resilience.Stages;
 
 /**
  * How other modules (and the conversation's own routes and subscriptions) talk to conversations:
@@ -59,6 +53,7 @@ public final class ConversationClient {
   private final Duration generateTimeout;
   private final AskPolicy reads;
   private final AskPolicy idempotent;
+  private final AskPolicy turns;
 
   public ConversationClient(ActorSystem<?> system) {
     this.system = system;
@@ -68,6 +63,7 @@ public final class ConversationClient {
     Duration askTimeout = system.settings().config().getDuration(ASK_TIMEOUT);
     this.reads = asks.queryPolicy().withTimeout(askTimeout);
     this.idempotent = asks.commandPolicy().withTimeout(askTimeout).retried(asks.queryPolicy().retries());
+    this.turns = asks.commandPolicy().withTimeout(generateTimeout);
   }
 
   /** How long {@link #generate} waits for the entity's answer. */
@@ -77,49 +73,17 @@ public final class ConversationClient {
 
   /**
    * Answers one message of a customer (see {@link ConversationCommand.Generate}): the entity's
-   * {@link AiAnswer}, also in {@code handoff} mode (an empty response then). Asked once.
-   *
-   * <p>The ask goes through the {@code Conversation} circuit breaker of {@link ResilientAsk} (its
-   * state and metrics are shared with the other asks), but marked by hand rather than through
-   * {@code ResilientAsk.askWithStatus}: that breaker's call timeout
-   * ({@code linecommerce.resilience.breaker.call-timeout}, 30 s) is a safety net meant to sit
-   * above the ask timeouts, and would cut a turn that waits 30 s for a remote vendor before the
-   * local provider answers. A refusal is an answer (it does not count against the breaker); no
-   * answer within the timeout, or an error, does.
+   * {@link AiAnswer}, also in {@code handoff} mode (an empty response then). Asked once, through the
+   * {@code Conversation} circuit breaker of {@link ResilientAsk}, with the generate timeout (longer
+   * than the breaker's own call timeout: ResilientAsk then lets the policy bound the ask and tells
+   * the breaker its outcome). A refusal is an answer (it does not count against the breaker).
    */
   public CompletionStage<AskResult<AiAnswer>> generate(GenerateRequest request, MessageMeta meta) {
     if (request == null) return rejected("request is required");
     if (blank(request.userId())) return rejected("userId is required");
     if (request.message() == null || request.message().isBlank()) return rejected("message is required");
-    CircuitBreaker breaker = asks.breakerFor(ConversationCommand.ENTITY_KEY.name());
-    if (breaker.isOpen()) {
-      return CompletableFuture.completedFuture(new AskResult.Failed<>(AskResult.Failure.UNAVAILABLE,
-          ConversationCommand.ENTITY_KEY.name() + " is unavailable (circuit open)"));
-    }
-    CompletionStage<StatusReply<AiAnswer>> reply;
-    try {
-      reply = ref(request.userId()).ask(
-          replyTo -> new ConversationCommand.Generate(request, meta(meta), replyTo), generateTimeout);
-    } catch (RuntimeException e) { // e.g. sharding not started on this node
-      breaker.fail();
-      return CompletableFuture.completedFuture(new AskResult.Failed<>(AskResult.Failure.ERROR,
-          ConversationCommand.ENTITY_KEY.name() + ": " + e.getMessage()));
-    }
-    return Stages.onSystem(reply, system).handle((r, error) -> {
-      if (error == null) {
-        breaker.succeed();
-        return r.isSuccess()
-            ? new AskResult.Ok<>(r.getValue())
-            : new AskResult.Failed<>(AskResult.Failure.REJECTED, r.getError().getMessage());
-      }
-      breaker.fail();
-      Throwable cause = unwrap(error);
-      if (cause instanceof TimeoutException || cause.getClass().getSimpleName().contains("Timeout")) {
-        return new AskResult.Failed<>(AskResult.Failure.TIMEOUT, ConversationCommand.ENTITY_KEY.name()
-            + " did not answer within " + generateTimeout.toMillis() + " ms");
-      }
-      return new AskResult.Failed<>(AskResult.Failure.ERROR, ConversationCommand.ENTITY_KEY.name() + ": " + cause.getMessage());
-    });
+    return guarded(() -> asks.askWithStatus(ref(request.userId()),
+        replyTo -> new ConversationCommand.Generate(request, meta(meta), replyTo), turns));
   }
 
   /** The last {@code limit} messages, oldest first; none for a user who never wrote. */
@@ -185,14 +149,6 @@ public final class ConversationClient {
 
   private static boolean blank(String s) {
     return s == null || s.isBlank();
-  }
-
-  private static Throwable unwrap(Throwable t) {
-    Throwable c = t;
-    while ((c instanceof CompletionException || c instanceof ExecutionException) && c.getCause() != null) {
-      c = c.getCause();
-    }
-    return c;
   }
 
   private static <T> CompletionStage<AskResult<T>> rejected(String detail) {

@@ -64,7 +64,7 @@ public final class DialoguePlanner {
       }
       case PRICE, STOCK, ORDER -> {
         Step step = intent == Intent.PRICE ? Step.PRICE : intent == Intent.STOCK ? Step.STOCK : Step.ORDER;
-        Integer quantity = intent == Intent.ORDER ? quantityFor(a, focus) : null;
+        Integer quantity = intent == Intent.ORDER ? a.quantity() : null;
         if (namesProduct) yield new Plan(intent, step, null, a.productText(), a.attributes(), quantity, null);
         String id = picked.map(ProductCard::id).orElseGet(() -> contextProduct(state));
         yield new Plan(intent, step, id, null, a.attributes(), quantity, null);
@@ -82,10 +82,6 @@ public final class DialoguePlanner {
       return new Plan(last, Step.ORDER, productId, null, a.attributes(), q, null);
     }
     return new Plan(Intent.PRODUCT_SEARCH, Step.SEARCH, productId, null, a.attributes(), null, null);
-  }
-
-  private static Integer quantityFor(Analysis a, Focus focus) {
-    return a.quantity() != null ? a.quantity() : null;
   }
 
   /** The product the conversation is about: in focus, else the first shown, else the last viewed. */
