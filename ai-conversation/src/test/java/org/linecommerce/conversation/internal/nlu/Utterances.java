@@ -56,7 +56,11 @@ record Utterances(List<Utterance> items) {
     return read(in);
   }
 
-  /** The shared dev set, found from the module directory (main checkout or a worktree beside the shared folder). */
+  /**
+   * The shared dev set: {@code shared/catalog/intents-dev.json} beside the repository when it is
+   * there (found from the module directory), else the copy bundled with the tests
+   * ({@code conversation/intents-dev.json}), as the catalog's tests do with their dev set.
+   */
   static Utterances sharedDevSet() {
     Path dir = Path.of(System.getProperty("user.dir"));
     for (String candidate : List.of("../../shared/catalog/intents-dev.json", "../shared/catalog/intents-dev.json",
@@ -70,7 +74,9 @@ record Utterances(List<Utterance> items) {
         }
       }
     }
-    throw new AssertionError("intents-dev.json not found from " + dir);
+    InputStream bundled = Utterances.class.getResourceAsStream("/conversation/intents-dev.json");
+    assertThat(bundled).as("intents-dev.json beside the repository or bundled with the tests").isNotNull();
+    return read(bundled);
   }
 
   /** Every utterance analysed without a language hint. */
