@@ -161,11 +161,11 @@ public final class ShopAssistant {
   // ---------------------------------------------------------------- the customer
 
   private CompletableFuture<CustomerProfile> profile(String userId, ConversationState state) {
-    CompletableFuture<AskResult<CustomerView>> ask = Stages.within(customers.get(userId), lookupTimeout,
-        () -> new AskResult.Failed<>(AskResult.Failure.TIMEOUT, "customer lookup"), system);
-    return ask.handle((r, e) -> {
-      if (e == null && r instanceof AskResult.Ok<CustomerView> ok && ok.value().exists()) return ok.value().profile();
-      if (e == null && r instanceof AskResult.Ok<CustomerView> ok) return null; // unknown or erased: no personalisation
+    CompletableFuture<AskResult<CustomerView>> ask = lookup(customers.get(userId),
+        () -> new AskResult.Failed<>(AskResult.Failure.TIMEOUT, "customer lookup"));
+    return ask.thenApply(r -> {
+      if (r instanceof AskResult.Ok<CustomerView> ok && ok.value().exists()) return ok.value().profile();
+      if (r instanceof AskResult.Ok<CustomerView> ok) return null; // unknown or erased: no personalisation
       return state.profile(); // the customer domain did not answer: what we were told last
     });
   }
@@ -206,15 +206,19 @@ public final class ShopAssistant {
     };
   }
 
+  /** {@code stage}'s value, or {@code fallback}'s when it fails or is not complete within {@code lookup-timeout}. */
+  private <T> CompletableFuture<T> lookup(CompletionStage<T> stage, Supplier<T> fallback) {
+    return Stages.within(stage, lookupTimeout, fallback, system).exceptionally(e -> fallback.get());
+  }
+
   private static <T> CompletableFuture<T> done(T value) {
     return CompletableFuture.completedFuture(value);
   }
 
   private CompletableFuture<Boolean> complain(String userId, GenerateRequest request, MessageMeta meta) {
     String data = complaintData(request);
-    return Stages.within(customers.recordActivity(userId, "complaint", data, Instant.now(), CALLER,
-            "complaint:" + request.messageId(), meta.causes(CALLER)).thenApply(AskResult::isOk),
-        lookupTimeout, () -> false, system).exceptionally(e -> false);
+    return lookup(customers.recordActivity(userId, "complaint", data, Instant.now(), CALLER,
+        "complaint:" + request.messageId(), meta.causes(CALLER)).thenApply(AskResult::isOk), () -> false);
   }
 
   private CompletableFuture<Action> orderStatus(String userId, Plan plan, Focus focus, String language) {
@@ -225,9 +229,7 @@ public final class ShopAssistant {
       return done(Action.of(Outcome.of(Kind.SERVICE_UNAVAILABLE), focus));
     }
     if (plan.orderId() != null) {
-      return Stages.within(client.get(plan.orderId()).thenApply(o -> o.filter(v -> userId.equals(v.userId()))),
-              lookupTimeout, () -> null, system)
-          .exceptionally(e -> null)
+      return lookup(client.get(plan.orderId()).thenApply(o -> o.filter(v -> userId.equals(v.userId()))), () -> null)
           .thenCompose(o -> {
             if (o == null) return done(Action.of(Outcome.of(Kind.SERVICE_UNAVAILABLE), focus));
             if (o.isEmpty()) return done(Action.of(new Outcome(Kind.NO_ORDERS, "no order " + plan.orderId()), focus));
@@ -235,15 +237,13 @@ public final class ShopAssistant {
                 new Action(Outcome.of(Kind.ORDER_STATUS_GIVEN), List.of(), null, null, s.get(0), s, focus, false));
           });
     }
-    return Stages.within(client.listForUser(userId), lookupTimeout, () -> null, system)
-        .exceptionally(e -> null)
+    return lookup(client.listForUser(userId), () -> null)
         .thenCompose(list -> {
           if (list == null) return done(Action.of(Outcome.of(Kind.SERVICE_UNAVAILABLE), focus));
           if (list.isEmpty()) return done(Action.of(Outcome.of(Kind.NO_ORDERS), focus));
           List<OrderView> latest = list.stream().limit(ORDERS_SHOWN).toList();
           // the read model follows the orders by about a second: the latest is read from its entity
-          return Stages.within(client.get(latest.get(0).orderId()), lookupTimeout, Optional::empty, system)
-              .exceptionally(e -> Optional.empty())
+          return lookup(client.get(latest.get(0).orderId()), Optional::empty)
               .thenCompose(fresh -> {
                 List<OrderView> views = new ArrayList<>(latest);
                 fresh.ifPresent(v -> views.set(0, v));
@@ -350,8 +350,7 @@ public final class ShopAssistant {
   }
 
   private CompletableFuture<OrderView> poll(OrderClient client, String orderId, long deadline) {
-    return Stages.within(client.get(orderId), lookupTimeout, Optional::empty, system)
-        .exceptionally(e -> Optional.empty())
+    return lookup(client.get(orderId), Optional::empty)
         .thenCompose(o -> {
           if (o.isPresent() && (o.get().expiresAt() != null || o.get().status().isFinal())) return done(o.get());
           if (System.nanoTime() > deadline) return done(o.orElse(null));
@@ -403,10 +402,10 @@ public final class ShopAssistant {
   }
 
   private CompletableFuture<Target> product(String productId, String language) {
-    return Stages.within(catalog.product(productId, language), lookupTimeout,
-            () -> new AskResult.Failed<>(AskResult.Failure.TIMEOUT, "catalog lookup"), system)
-        .handle((r, e) -> {
-          if (e != null || !(r instanceof AskResult.Ok<Optional<ProductView>> ok)) return Target.UNAVAILABLE;
+    return lookup(catalog.product(productId, language),
+            () -> new AskResult.Failed<>(AskResult.Failure.TIMEOUT, "catalog lookup"))
+        .thenApply(r -> {
+          if (!(r instanceof AskResult.Ok<Optional<ProductView>> ok)) return Target.UNAVAILABLE;
           return ok.value().filter(v -> !v.discontinued()).map(ShopAssistant::card)
               .map(c -> new Target(c, List.of(c), false)).orElse(Target.NONE);
         });
@@ -415,10 +414,9 @@ public final class ShopAssistant {
   /** Search hits as cards, best first. */
   private CompletableFuture<Target> hits(String text, String language) {
     SearchQuery query = SearchQuery.of(text).withLanguage(language).withLimit(SHOWN);
-    return Stages.within(catalog.search(query), lookupTimeout,
-            () -> new AskResult.Failed<>(AskResult.Failure.TIMEOUT, "catalog search"), system)
-        .handle((r, e) -> {
-          if (e != null || !(r instanceof AskResult.Ok<SearchPage> ok)) return Target.UNAVAILABLE;
+    return lookup(catalog.search(query), () -> new AskResult.Failed<>(AskResult.Failure.TIMEOUT, "catalog search"))
+        .thenApply(r -> {
+          if (!(r instanceof AskResult.Ok<SearchPage> ok)) return Target.UNAVAILABLE;
           List<ProductCard> cards = ok.value().items().stream().map(ShopAssistant::card).toList();
           return new Target(cards.isEmpty() ? null : cards.get(0), cards, false);
         });
