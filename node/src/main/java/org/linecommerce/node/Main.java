@@ -8,6 +8,7 @@ import org.apache.pekko.actor.CoordinatedShutdown;
 import org.linecommerce.catalog.CatalogModule;
 import org.linecommerce.conversation.ConversationModule;
 import org.linecommerce.customer.CustomerModule;
+import org.linecommerce.gateway.GatewayModule;
 import org.linecommerce.runtime.node.DomainModule;
 import org.linecommerce.runtime.node.Node;
 import org.linecommerce.runtime.node.NodeConfig;
@@ -51,7 +52,7 @@ public final class Main {
 
   /** Every domain module; each starts what the node's roles ask for. */
   public static List<DomainModule> modules() {
-    return List.of(new CatalogModule(), new CustomerModule(), new ConversationModule());
+    return List.of(new CatalogModule(), new CustomerModule(), new ConversationModule(), new GatewayModule());
   }
 
   private static void installSignalHandlers(Node node) {
