@@ -28,10 +28,12 @@ public final class GatewayModule implements DomainModule {
   @Override
   public void init(NodeContext context) {
     // parts register here as they land: inbox, dispatcher, journeys
+    org.linecommerce.gateway.internal.ReplyDispatcher.init(context.system());
+    if (context.hosts(ROLE)) org.linecommerce.gateway.line.LineChannel.get(context.system()); // the line health check
   }
 
   @Override
   public Optional<Route> routes(NodeContext context) {
-    return Optional.empty();
+    return new org.linecommerce.gateway.http.DevOutboxRoutes(context.system()).route();
   }
 }

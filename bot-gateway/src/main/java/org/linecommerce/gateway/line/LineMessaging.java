@@ -17,6 +17,14 @@ public interface LineMessaging {
   /** {@code POST /v2/bot/message/reply} with 1 to 5 message objects (JSON). */
   CompletionStage<LineResult> reply(String replyToken, List<String> messages, MessageMeta meta);
 
+  /**
+   * The same reply, telling which chat the token belongs to (LINE does not need it; the dry-run
+   * outbox records it so a chat simulator can show the answer in its chat).
+   */
+  default CompletionStage<LineResult> reply(String replyToken, String chatId, List<String> messages, MessageMeta meta) {
+    return reply(replyToken, messages, meta);
+  }
+
   /** {@code POST /v2/bot/message/push} with {@code X-Line-Retry-Key: retryKey}. */
   CompletionStage<LineResult> push(String to, List<String> messages, UUID retryKey, MessageMeta meta);
 

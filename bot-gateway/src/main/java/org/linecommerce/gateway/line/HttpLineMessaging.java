@@ -1,0 +1,212 @@
+package org.linecommerce.gateway.line;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.headers.Authorization;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.pattern.CircuitBreaker;
+import org.apache.pekko.stream.Materializer;
+import org.linecommerce.runtime.MessageMeta;
+import org.linecommerce.runtime.http.RateLimiter;
+import org.linecommerce.runtime.resilience.ResilientAsk;
+import org.linecommerce.runtime.resilience.Stages;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The LINE Messaging API over HTTP (Pekko HTTP's pooled client) at
+ * {@code linecommerce.line.api-base-url}, with the channel access token as bearer (never logged).
+ *
+ * <p>Each call is bounded by {@code linecommerce.line.timeout}, goes through one circuit breaker
+ * (the runtime's, target {@value #BREAKER}: 5xx, timeouts and connection failures count against
+ * it; while open, calls answer {@link LineResult.Unavailable} without reaching LINE), and through a
+ * client-side token bucket below LINE's per-channel limit (messages and loading animation have
+ * separate buckets; a call over it answers {@link LineResult.RateLimited} without being sent).
+ * Answers are classified into {@link LineResult}s; the W3C {@code traceparent} of the call's
+ * {@link MessageMeta} is forwarded.
+ */
+public final class HttpLineMessaging implements LineMessaging {
+
+  public static final String BREAKER = "line-messaging-api";
+  private static final Logger log = LoggerFactory.getLogger(HttpLineMessaging.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final ActorSystem<?> system;
+  private final LineSettings settings;
+  private final Http http;
+  private final Materializer materializer;
+  private final CircuitBreaker breaker;
+  private final RateLimiter messagesRate;
+  private final RateLimiter loadingRate;
+
+  public HttpLineMessaging(ActorSystem<?> system, LineSettings settings) {
+    this.system = system;
+    this.settings = settings;
+    this.http = Http.get(system);
+    this.materializer = Materializer.matFromSystem(system);
+    this.breaker = ResilientAsk.get(system).breakerFor(BREAKER);
+    this.messagesRate = RateLimiter.create(settings.messagesRate());
+    this.loadingRate = RateLimiter.create(settings.loadingRate());
+  }
+
+  @Override
+  public CompletionStage<LineResult> reply(String replyToken, List<String> messages, MessageMeta meta) {
+    ObjectNode body = JSON.createObjectNode().put("replyToken", replyToken);
+    body.set("messages", messagesArray(messages));
+    return call(messagesRate, "/v2/bot/message/reply", body.toString(), null, meta, false);
+  }
+
+  @Override
+  public CompletionStage<LineResult> push(String to, List<String> messages, UUID retryKey, MessageMeta meta) {
+    ObjectNode body = JSON.createObjectNode().put("to", to);
+    body.set("messages", messagesArray(messages));
+    return call(messagesRate, "/v2/bot/message/push", body.toString(), retryKey, meta, true);
+  }
+
+  @Override
+  public CompletionStage<LineResult> showLoading(String userId, int seconds, MessageMeta meta) {
+    String body = JSON.createObjectNode().put("chatId", userId).put("loadingSeconds", seconds).toString();
+    return call(loadingRate, "/v2/bot/chat/loading/start", body, null, meta, false);
+  }
+
+  @Override
+  public CompletionStage<Optional<LineProfile>> profile(String userId, MessageMeta meta) {
+    HttpRequest request = withHeaders(HttpRequest.GET(settings.apiBaseUrl() + "/v2/bot/profile/" + userId), null, meta);
+    return exchange(request).thenApply(answer -> {
+      if (answer.status == 404) return Optional.<LineProfile>empty();
+      if (answer.status / 100 != 2) {
+        throw new IllegalStateException("LINE profile lookup answered " + answer.status);
+      }
+      JsonNode p = parse(answer.body);
+      return Optional.of(new LineProfile(p.path("userId").asText(userId), text(p, "displayName"),
+          text(p, "pictureUrl"), text(p, "statusMessage"), text(p, "language")));
+    });
+  }
+
+  private CompletionStage<LineResult> call(RateLimiter limiter, String path, String body, UUID retryKey,
+      MessageMeta meta, boolean push) {
+    RateLimiter.Decision decision = limiter.tryAcquire("channel");
+    if (!decision.allowed()) {
+      return CompletableFuture.completedFuture(new LineResult.RateLimited(decision.retryAfter()));
+    }
+    HttpRequest request = withHeaders(
+        HttpRequest.POST(settings.apiBaseUrl() + path).withEntity(ContentTypes.APPLICATION_JSON, body), retryKey, meta);
+    return exchange(request)
+        .thenApply(answer -> classify(answer, push))
+        .exceptionally(error -> new LineResult.Unavailable(describe(error)))
+        .thenApply(result -> {
+          if (!(result instanceof LineResult.Unavailable u && u.reason().startsWith("circuit open"))) {
+            if (result instanceof LineResult.Unavailable) breaker.fail();
+            else breaker.succeed();
+          }
+          if (!(result instanceof LineResult.Sent || result instanceof LineResult.AlreadyAccepted)) {
+            log.info("LINE {} answered {}", path, result);
+          }
+          return result;
+        });
+  }
+
+  /** One HTTP exchange with the answer read whole; fails on timeout, connection failure or open breaker. */
+  private CompletableFuture<Answer> exchange(HttpRequest request) {
+    if (breaker.isOpen()) {
+      return CompletableFuture.failedFuture(new IllegalStateException("circuit open"));
+    }
+    long timeoutMs = settings.timeout().toMillis();
+    // onSystem: Pekko's Java API stages would run plain continuations on the JDK's common pool
+    CompletionStage<Answer> answer = Stages.onSystem(http.singleRequest(request), system)
+        .thenCompose(response -> Stages.onSystem(readWhole(response, timeoutMs), system));
+    return Stages.orTimeout(answer, settings.timeout(), system);
+  }
+
+  private CompletionStage<Answer> readWhole(HttpResponse response, long timeoutMs) {
+    return response.entity().toStrict(timeoutMs, materializer).thenApply(strict -> new Answer(
+        response.status().intValue(), strict.getData().utf8String(),
+        header(response, "x-line-request-id"), header(response, "x-line-accepted-request-id"),
+        header(response, "Retry-After")));
+  }
+
+  private record Answer(int status, String body, String requestId, String acceptedRequestId, String retryAfter) {}
+
+  static LineResult classify(int status, String body, String requestId, String acceptedRequestId, String retryAfter,
+      boolean push) {
+    return classify(new Answer(status, body, requestId, acceptedRequestId, retryAfter), push);
+  }
+
+  private static LineResult classify(Answer a, boolean push) {
+    String message = parse(a.body).path("message").asText(a.body);
+    if (a.status / 100 == 2) return new LineResult.Sent(a.requestId);
+    if (a.status == 409 && push) {
+      return new LineResult.AlreadyAccepted(a.acceptedRequestId != null ? a.acceptedRequestId : a.requestId);
+    }
+    if (a.status == 400 && message.contains("Invalid reply token")) return new LineResult.InvalidReplyToken(message);
+    if (a.status == 429) {
+      if (message.contains("monthly limit")) return new LineResult.QuotaExhausted(message);
+      return new LineResult.RateLimited(retryAfter(a.retryAfter));
+    }
+    if (a.status >= 500) return new LineResult.Unavailable("LINE answered " + a.status);
+    return new LineResult.Refused(a.status, message);
+  }
+
+  private static Duration retryAfter(String header) {
+    if (header == null) return null;
+    try {
+      return Duration.ofSeconds(Long.parseLong(header.trim()));
+    } catch (NumberFormatException e) {
+      return null; // an HTTP date: the dispatcher's own backoff applies
+    }
+  }
+
+  private HttpRequest withHeaders(HttpRequest request, UUID retryKey, MessageMeta meta) {
+    HttpRequest r = request.addHeader(Authorization.oauth2(settings.channelAccessToken()));
+    if (retryKey != null) r = r.addHeader(RawHeader.create("X-Line-Retry-Key", retryKey.toString()));
+    if (meta != null && meta.traceparent() != null) r = r.addHeader(RawHeader.create("traceparent", meta.traceparent()));
+    return r;
+  }
+
+  private static ArrayNode messagesArray(List<String> messages) {
+    ArrayNode array = JSON.createArrayNode();
+    for (String m : messages) array.add(parse(m));
+    return array;
+  }
+
+  private static JsonNode parse(String json) {
+    try {
+      JsonNode n = JSON.readTree(json);
+      return n == null ? JSON.missingNode() : n;
+    } catch (IOException e) {
+      return JSON.missingNode();
+    }
+  }
+
+  private static String text(JsonNode n, String field) {
+    JsonNode v = n.get(field);
+    return v == null || v.isNull() ? null : v.asText();
+  }
+
+  private static String header(HttpResponse response, String name) {
+    return response.getHeader(name).map(HttpHeader::value).orElse(null);
+  }
+
+  private static String describe(Throwable error) {
+    Throwable c = error;
+    while (c.getCause() != null && (c instanceof java.util.concurrent.CompletionException)) c = c.getCause();
+    if (c instanceof java.util.concurrent.TimeoutException) return "timeout: " + c.getMessage();
+    if ("circuit open".equals(c.getMessage())) return "circuit open";
+    return c.getClass().getSimpleName() + ": " + c.getMessage();
+  }
+}
