@@ -38,6 +38,11 @@ class ReplyDispatcherTest {
     ReplyDispatcher.init(kit.system());
   }
 
+  @org.junit.jupiter.api.AfterAll
+  static void closeLine() {
+    LINE.close();
+  }
+
   @AfterEach
   void heal() {
     LINE.heal();

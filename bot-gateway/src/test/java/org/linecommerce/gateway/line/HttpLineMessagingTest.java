@@ -27,6 +27,11 @@ class HttpLineMessagingTest {
 
   private final MessageMeta meta = MessageMeta.root("test", "corr-1");
 
+  @org.junit.jupiter.api.AfterAll
+  static void closeLine() {
+    LINE.close();
+  }
+
   @AfterEach
   void heal() {
     LINE.heal();
