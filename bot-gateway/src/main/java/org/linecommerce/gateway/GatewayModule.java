@@ -11,6 +11,7 @@ import org.linecommerce.gateway.http.WebhookRoutes;
 import org.linecommerce.gateway.internal.ChatInbox;
 import org.linecommerce.gateway.internal.ChatReactions;
 import org.linecommerce.gateway.line.LineSignature;
+import org.linecommerce.runtime.health.Metrics;
 import org.linecommerce.runtime.node.DomainModule;
 import org.linecommerce.runtime.node.NodeContext;
 import org.slf4j.Logger;
@@ -63,6 +64,7 @@ public final class GatewayModule implements DomainModule {
   @Override
   public Optional<Route> routes(NodeContext context) {
     var system = context.system();
-    return Optional.of(new WebhookRoutes(LineSignature.fromConfig(system.settings().config()), new InboxClient(system)).route());
+    return Optional.of(new WebhookRoutes(LineSignature.fromConfig(system.settings().config()), new InboxClient(system),
+        Metrics.get(system).registry()).route());
   }
 }

@@ -7,6 +7,9 @@ import static org.apache.pekko.http.javadsl.server.Directives.optionalHeaderValu
 import static org.apache.pekko.http.javadsl.server.Directives.path;
 import static org.apache.pekko.http.javadsl.server.Directives.post;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.util.List;
 import java.util.Set;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
@@ -44,6 +47,11 @@ import org.slf4j.LoggerFactory;
  * busy channel's webhooks from a few addresses, so a per-address budget sized for API clients
  * would answer LINE 429 and lose events (LINE does not always redeliver). The signature, checked
  * before anything else, is what keeps strangers out, and a forged request costs one HMAC.
+ *
+ * <p>Metrics: {@code line_webhook_requests_total{outcome}} ({@code accepted}, {@code unauthorized},
+ * {@code invalid}, {@code unavailable}), {@code line_webhook_events_total{result}} ({@code recorded},
+ * {@code duplicate}) and {@code line_webhook_accept_seconds}, the time from a verified body to the
+ * inboxes' confirmation (to compare with LINE's 2 s).
  */
 public final class WebhookRoutes {
 
@@ -55,10 +63,25 @@ public final class WebhookRoutes {
   private final LineSignature signature;
   private final WebhookParser parser = new WebhookParser();
   private final InboxClient inbox;
+  private final MeterRegistry metrics;
+  private final Timer acceptTime;
 
-  public WebhookRoutes(LineSignature signature, InboxClient inbox) {
+  public WebhookRoutes(LineSignature signature, InboxClient inbox, MeterRegistry metrics) {
     this.signature = signature;
     this.inbox = inbox;
+    this.metrics = metrics;
+    this.acceptTime = Timer.builder("line_webhook_accept_seconds")
+        .description("time from a verified webhook body to its events being persisted")
+        .publishPercentiles(0.5, 0.99)
+        .register(metrics);
+  }
+
+  private void count(String outcome) {
+    Counter.builder("line_webhook_requests_total").tag("outcome", outcome).register(metrics).increment();
+  }
+
+  private void countEvents(String result, int n) {
+    if (n > 0) Counter.builder("line_webhook_events_total").tag("result", result).register(metrics).increment(n);
   }
 
   public Route route() {
@@ -67,6 +90,7 @@ public final class WebhookRoutes {
             optionalHeaderValueByName("x-line-signature", header -> {
               byte[] bytes = body.toArray();
               if (!signature.verify(bytes, header.orElse(null))) {
+                count("unauthorized");
                 return Problems.complete(StatusCodes.UNAUTHORIZED, Problem.type("invalid-signature"), "Invalid signature",
                     header.isEmpty() ? "The x-line-signature header is missing."
                         : "The x-line-signature header is not the signature of this body with the channel secret.",
@@ -76,6 +100,7 @@ public final class WebhookRoutes {
               try {
                 webhook = parser.parse(bytes);
               } catch (WebhookParser.InvalidWebhook e) {
+                count("invalid");
                 return Problems.complete(StatusCodes.BAD_REQUEST, Problem.type("invalid-webhook"), "Invalid webhook body",
                     e.getMessage(), List.of());
               }
@@ -85,7 +110,11 @@ public final class WebhookRoutes {
                 // the caller's correlation id when it sent one, else the (first) webhookEventId
                 MessageMeta meta = given.isPresent() || firstEventId == null ? edgeMeta
                     : MessageMeta.root(SOURCE, firstEventId, edgeMeta.traceparent());
-                return onSuccess(inbox.accept(webhook.events(), meta), this::answer);
+                Timer.Sample started = Timer.start(metrics);
+                return onSuccess(inbox.accept(webhook.events(), meta), result -> {
+                  started.stop(acceptTime);
+                  return answer(result);
+                });
               }));
             }))));
   }
@@ -93,10 +122,14 @@ public final class WebhookRoutes {
   private Route answer(AskResult<Accepted> result) {
     if (result instanceof AskResult.Ok<Accepted> ok) {
       Accepted a = ok.value();
+      count("accepted");
+      countEvents("recorded", a.recorded());
+      countEvents("duplicate", a.duplicates());
       return complete(StatusCodes.OK, HttpEntities.create(ContentTypes.APPLICATION_JSON,
           "{\"recorded\":" + a.recorded() + ",\"duplicates\":" + a.duplicates() + "}"));
     }
     AskResult.Failed<Accepted> failed = (AskResult.Failed<Accepted>) result;
+    count("unavailable");
     log.warn("Webhook events not recorded ({}: {}); answering 503 so LINE redelivers", failed.failure(), failed.detail());
     return Problems.complete(StatusCodes.SERVICE_UNAVAILABLE, Problem.type("inbox-unavailable"), "Events not recorded",
         "The events could not be recorded durably; deliver them again.", List.of(RetryAfter.create(1L)));

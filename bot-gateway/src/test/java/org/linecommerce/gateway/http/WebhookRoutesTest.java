@@ -146,6 +146,18 @@ class WebhookRoutesTest {
   }
 
   @Test
+  void webhookOutcomesAndAcceptTimeAreInTheMetrics() throws Exception {
+    line.signed(WebhookHttp.textEvent(userId, "01MET" + userId, 1, "hi"));
+    line.post("{}".getBytes(StandardCharsets.UTF_8), null, null);
+    HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + cluster.node(0).httpPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(metrics.body()).containsPattern("line_webhook_requests_total\\{[^}]*outcome=\"accepted\"")
+        .containsPattern("line_webhook_requests_total\\{[^}]*outcome=\"unauthorized\"")
+        .containsPattern("line_webhook_events_total\\{[^}]*result=\"recorded\"")
+        .contains("line_webhook_accept_seconds_count");
+  }
+
+  @Test
   void linesConnectionCheckWithoutEventsIs200() {
     assertThat(line.signed("{\"destination\":\"Uab012345678901234567890123456789\",\"events\":[]}").statusCode()).isEqualTo(200);
   }
