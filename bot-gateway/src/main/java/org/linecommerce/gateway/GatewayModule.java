@@ -1,9 +1,21 @@
 package org.linecommerce.gateway;
 
+import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import org.apache.pekko.Done;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.linecommerce.gateway.api.InboxClient;
+import org.linecommerce.gateway.http.WebhookRoutes;
+import org.linecommerce.gateway.internal.ChatInbox;
+import org.linecommerce.gateway.internal.ChatReactions;
+import org.linecommerce.gateway.line.LineSignature;
+import org.linecommerce.runtime.health.Metrics;
 import org.linecommerce.runtime.node.DomainModule;
 import org.linecommerce.runtime.node.NodeContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The bot-gateway domain on a node: the LINE webhook, one {@code ChatInbox} per chat, the reply
@@ -14,6 +26,20 @@ import org.linecommerce.runtime.node.NodeContext;
 public final class GatewayModule implements DomainModule {
 
   public static final String ROLE = "gateway";
+
+  private static final Logger log = LoggerFactory.getLogger(GatewayModule.class);
+
+  private final Function<NodeContext, ChatReactions> reactions;
+
+  public GatewayModule() {
+    // until the real reactions land, an accepted event is only recorded as handled
+    this(context -> (event, meta) -> CompletableFuture.completedFuture(Done.getInstance()));
+  }
+
+  /** A gateway whose inboxes react with what {@code reactions} makes for the node (tests pass counting ones). */
+  public GatewayModule(Function<NodeContext, ChatReactions> reactions) {
+    this.reactions = Objects.requireNonNull(reactions, "reactions");
+  }
 
   @Override
   public String name() {
@@ -30,10 +56,19 @@ public final class GatewayModule implements DomainModule {
     // parts register here as they land: inbox, dispatcher, journeys
     org.linecommerce.gateway.internal.ReplyDispatcher.init(context.system());
     if (context.hosts(ROLE)) org.linecommerce.gateway.line.LineChannel.get(context.system()); // the line health check
+    ChatInbox.init(context.system(), context.hosts(ROLE) ? reactions.apply(context) : null);
+    if (context.hosts(ROLE) && LineSignature.fromConfig(context.system().settings().config()).devSecretInUse()) {
+      log.warn("LINE_CHANNEL_SECRET is not set: POST /webhook accepts requests signed with the development secret '{}'."
+          + " Set LINE_CHANNEL_SECRET before connecting a real LINE channel.", LineSignature.DEV_SECRET);
+    }
   }
 
   @Override
   public Optional<Route> routes(NodeContext context) {
-    return new org.linecommerce.gateway.http.DevOutboxRoutes(context.system()).route();
+    var system = context.system();
+    Route webhook = new WebhookRoutes(LineSignature.fromConfig(system.settings().config()), new InboxClient(system),
+        Metrics.get(system).registry()).route();
+    return Optional.of(new org.linecommerce.gateway.http.DevOutboxRoutes(system).route()
+        .map(dev -> org.apache.pekko.http.javadsl.server.Directives.concat(webhook, dev)).orElse(webhook));
   }
 }

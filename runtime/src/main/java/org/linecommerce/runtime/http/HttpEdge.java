@@ -57,7 +57,9 @@ import org.slf4j.LoggerFactory;
  *   <li>the rate limit ({@link RateLimiter}), a token bucket per client: the client's address (an
  *       IPv6 address by its /64 network, so rotating addresses within a subscriber's block do not
  *       escape it), whatever bearer token it shows, so every API caller has its own bucket;
- *       {@code /health} and {@code /metrics} are exempt so probes never starve; refused with 429
+ *       the first path segments in {@code rate-limit.exempt-paths} are exempt: {@code /health} and
+ *       {@code /metrics} so probes never starve, {@code /webhook} because LINE sends every webhook
+ *       from a few unpublished addresses and the route authenticates it by signature; refused with 429
  *       and {@code Retry-After};
  *   <li>bearer-token authentication by path ({@link BearerAuth}): {@code /api/v1/**} needs
  *       {@code API_TOKEN}, {@code /admin/**} needs {@code ADMIN_TOKEN}; refused with 401 and
@@ -121,6 +123,7 @@ public final class HttpEdge {
           auth.devDefaults().stream().map(s -> s.variable).collect(Collectors.joining(" and ")));
     }
     RateLimiter limiter = RateLimiter.create(RateLimiter.Settings.fromConfig(config));
+    java.util.Set<String> exempt = java.util.Set.copyOf(config.getStringList("linecommerce.http.rate-limit.exempt-paths"));
     boolean trustForwarded = config.getBoolean("linecommerce.http.rate-limit.trust-forwarded-headers");
     String clientIdHeader = clientIdHeader(config);
     Duration requestTimeout = requestTimeout(config);
@@ -130,7 +133,7 @@ public final class HttpEdge {
 
     Route guarded =
         bodyLimit.refuseDeclaredOversize(() ->
-            rateLimit(limiter, trustForwarded, clientIdHeader, () ->
+            rateLimit(limiter, exempt, trustForwarded, clientIdHeader, () ->
                 authenticate(auth, () -> inner)));
     return CorrelationId.establish(() ->
         correlationId(id ->
@@ -177,11 +180,12 @@ public final class HttpEdge {
         inner.apply(MessageMeta.root(source, CorrelationId.of(request), TraceContext.of(request))));
   }
 
-  private static Route rateLimit(RateLimiter limiter, boolean trustForwarded, String clientIdHeader, Supplier<Route> inner) {
+  private static Route rateLimit(
+      RateLimiter limiter, java.util.Set<String> exempt, boolean trustForwarded, String clientIdHeader, Supplier<Route> inner) {
     Route next = inner.get();
     if (!limiter.settings().enabled()) return next;
     return Directives.extractRequest(request -> {
-      if (isProbe(request.getUri())) return next;
+      if (isExempt(request.getUri(), exempt)) return next;
       return clientKey(request, trustForwarded, clientIdHeader, key -> {
         RateLimiter.Decision decision = limiter.tryAcquire(key);
         if (decision.allowed()) return next;
@@ -192,11 +196,12 @@ public final class HttpEdge {
     });
   }
 
-  private static boolean isProbe(Uri uri) {
+  /** Whether {@code uri} is a single-segment path named in {@code exempt} ({@code /health}, {@code /webhook}). */
+  private static boolean isExempt(Uri uri, java.util.Set<String> exempt) {
     var segments = uri.pathSegments().iterator();
     if (!segments.hasNext()) return false;
     String first = segments.next();
-    return !segments.hasNext() && (first.equals("health") || first.equals("metrics"));
+    return !segments.hasNext() && exempt.contains(first);
   }
 
   /**
