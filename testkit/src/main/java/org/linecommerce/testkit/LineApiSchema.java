@@ -10,6 +10,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SchemaRegistryConfig;
 import com.networknt.schema.SpecificationVersion;
 import java.io.IOException;
 import java.io.InputStream;
@@ -68,8 +69,11 @@ public final class LineApiSchema {
 
   private final ObjectNode defs;
   private final Set<String> componentNames;
-  private final SchemaRegistry registry =
-      SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
+  // OpenAPI's formats (uri, date-time, ...) are assertions, as LINE treats them; 2020-12 would
+  // only annotate them by default. Unknown ones (int32, int64) stay annotations.
+  private final SchemaRegistry registry = SchemaRegistry.withDefaultDialect(
+      SpecificationVersion.DRAFT_2020_12,
+      builder -> builder.schemaRegistryConfig(SchemaRegistryConfig.builder().formatAssertionsEnabled(true).build()));
   private final Map<String, Schema> compiled = new ConcurrentHashMap<>();
 
   private LineApiSchema(JsonNode openApi) {

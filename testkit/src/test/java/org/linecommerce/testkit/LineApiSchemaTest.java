@@ -115,6 +115,14 @@ class LineApiSchemaTest {
   }
 
   @Test
+  void anImageUrlThatIsNotAUriIsRejected() {
+    String badImage = "{\"type\":\"image\",\"url\":\"not a uri\"}";
+    assertThat(LINE.violations("ReplyMessageRequest", reply(flex(bubble(badImage))))).isNotEmpty();
+    assertThat(LINE.violations("ReplyMessageRequest",
+        reply("{\"type\":\"image\",\"originalContentUrl\":\"::\",\"previewImageUrl\":\"https://example.com/p.jpg\"}"))).isNotEmpty();
+  }
+
+  @Test
   void postbackDataOver300CharactersIsRejected() {
     String longData = "{\"type\":\"button\",\"action\":{\"type\":\"postback\",\"label\":\"x\",\"data\":\"" + "a".repeat(301) + "\"}}";
     assertThat(LINE.violations("ReplyMessageRequest", reply(flex(bubble(longData))))).isNotEmpty();
