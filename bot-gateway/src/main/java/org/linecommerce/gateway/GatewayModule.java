@@ -32,8 +32,8 @@ public final class GatewayModule implements DomainModule {
   private final Function<NodeContext, ChatReactions> reactions;
 
   public GatewayModule() {
-    // until the real reactions land, an accepted event is only recorded as handled
-    this(context -> (event, meta) -> CompletableFuture.completedFuture(Done.getInstance()));
+    // the shop's bot answers every accepted event
+    this(context -> org.linecommerce.gateway.internal.ChatBot.create(context.system()));
   }
 
   /** A gateway whose inboxes react with what {@code reactions} makes for the node (tests pass counting ones). */
@@ -57,6 +57,7 @@ public final class GatewayModule implements DomainModule {
     org.linecommerce.gateway.internal.ReplyDispatcher.init(context.system());
     if (context.hosts(ROLE)) org.linecommerce.gateway.line.LineChannel.get(context.system()); // the line health check
     ChatInbox.init(context.system(), context.hosts(ROLE) ? reactions.apply(context) : null);
+    if (context.hosts(ROLE)) org.linecommerce.gateway.internal.OrderNotificationProjection.start(context.system());
     if (context.hosts(ROLE) && LineSignature.fromConfig(context.system().settings().config()).devSecretInUse()) {
       log.warn("LINE_CHANNEL_SECRET is not set: POST /webhook accepts requests signed with the development secret '{}'."
           + " Set LINE_CHANNEL_SECRET before connecting a real LINE channel.", LineSignature.DEV_SECRET);
