@@ -1,0 +1,132 @@
+package org.linecommerce.gateway.journeys;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.typesafe.config.ConfigFactory;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.linecommerce.catalog.CatalogModule;
+import org.linecommerce.conversation.ConversationModule;
+import org.linecommerce.customer.CustomerModule;
+import org.linecommerce.gateway.GatewayModule;
+import org.linecommerce.testkit.FakeLinePlatform;
+import org.linecommerce.testkit.InProcessCluster;
+import org.linecommerce.testkit.TestDatabase;
+
+/**
+ * The chat journeys end to end on one real node (catalog, customer, conversation, gateway) with
+ * {@link FakeLinePlatform} as LINE: signed webhooks in, replies and pushes recorded by the fake.
+ */
+class ChatJourneysTest {
+
+  private static final AtomicInteger ids = new AtomicInteger();
+  private static final Pattern ORDER_ID = Pattern.compile("action=confirm_order&orderId=([A-Za-z0-9_-]+)");
+  private static TestDatabase db;
+  private static InProcessCluster cluster;
+  private static FakeLinePlatform line;
+  private static String webhook;
+
+  @BeforeAll
+  static void startNode() {
+    line = new FakeLinePlatform();
+    db = TestDatabase.h2();
+    cluster = InProcessCluster.start(1, db,
+        List.of(new CatalogModule(), new CustomerModule(), new ConversationModule(), new GatewayModule()),
+        ConfigFactory.parseString(line.nodeConfig()
+            + "linecommerce.gateway.inbox.reorder-delay = 100 ms\n"
+            + "linecommerce.orders.reservation-ttl = 6s\n"));
+    webhook = "http://127.0.0.1:" + cluster.node(0).httpPort() + "/webhook";
+  }
+
+  @AfterAll
+  static void stop() {
+    if (cluster != null) cluster.close();
+    if (db != null) db.close();
+    if (line != null) line.close();
+  }
+
+  private static ConditionFactory await(String what) {
+    return Awaitility.await(what).atMost(Duration.ofSeconds(30)).pollInSameThread().pollInterval(Duration.ofMillis(100));
+  }
+
+  private static String user(String language) {
+    return "Ujourney" + language + ids.incrementAndGet() + "x" + Long.toHexString(System.nanoTime());
+  }
+
+  private static int count(String userId) {
+    return line.deliveriesTo(userId).size();
+  }
+
+  private static List<String> lastMessages(String userId) {
+    var all = line.deliveriesTo(userId);
+    return all.get(all.size() - 1).messages();
+  }
+
+  private static void send(FakeLinePlatform.WebhookEvent event) {
+    assertThat(line.sendWebhook(webhook, event)).isEqualTo(200);
+  }
+
+  /** Follow, then the welcome; returns the number of deliveries so far. */
+  private static void follow(String userId, String name, String language) {
+    line.addProfile(userId, name, language);
+    send(line.followEvent(userId, false));
+    await("welcome").until(() -> count(userId) >= 1);
+  }
+
+  @ParameterizedTest(name = "[{0}] follow → welcome; matcha → carousel; order → summary → confirm → one confirmation")
+  @CsvSource({"en, do you have matcha?", "ja, 抹茶ありますか", "th, มีมัทฉะไหม"})
+  void followWelcomesAskShowsCatalogAndAConfirmedOrderIsToldOnce(String language, String question) {
+    String userId = user(language);
+    follow(userId, "Aiko", language);
+    assertThat(line.deliveriesTo(userId)).hasSize(1);
+
+    send(line.textEvent(userId, question));
+    await("carousel of products").until(() -> count(userId) >= 2);
+    assertThat(String.join("\n", lastMessages(userId))).contains("matcha-powder");
+
+    send(line.postbackEvent(userId, "action=order_product&productId=matcha-powder-1&quantity=1"));
+    await("order summary").until(() -> count(userId) >= 3);
+    Matcher m = ORDER_ID.matcher(String.join("\n", lastMessages(userId)));
+    assertThat(m.find()).as("summary has a confirm button").isTrue();
+    String orderId = m.group(1);
+
+    send(line.postbackEvent(userId, "action=confirm_order&orderId=" + orderId));
+    await("confirmation").until(() -> count(userId) >= 4);
+    // the chat's answer and the order-event subscription share the outbound id: one message
+    Awaitility.await("no second confirmation").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+        .pollInSameThread().until(() -> count(userId) == 4);
+  }
+
+  @Test
+  void anOrderLeftUnconfirmedIsToldExpiredOnce() {
+    String userId = user("en");
+    follow(userId, "Ben", "en");
+    send(line.postbackEvent(userId, "action=order_product&productId=matcha-powder-1&quantity=1"));
+    await("order summary").until(() -> count(userId) >= 2);
+    await("expiry message").atMost(Duration.ofSeconds(40)).until(() -> count(userId) >= 3);
+    assertThat(line.deliveriesTo(userId).get(2).via()).isEqualTo("push");
+    Awaitility.await("no second expiry message").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+        .pollInSameThread().until(() -> count(userId) == 3);
+  }
+
+  @Test
+  void inHandoffTheBotIsSilent() {
+    String userId = user("en");
+    follow(userId, "Chen", "en");
+    send(line.textEvent(userId, "I want to talk to a human"));
+    await("handoff notice").until(() -> count(userId) >= 2);
+    send(line.textEvent(userId, "hello? anyone?"));
+    Awaitility.await("bot silent in handoff").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+        .pollInSameThread().until(() -> count(userId) == 2);
+  }
+}
