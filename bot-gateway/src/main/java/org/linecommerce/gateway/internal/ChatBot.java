@@ -157,8 +157,18 @@ public final class ChatBot implements ChatReactions {
       AiAnswer ai = ok.value();
       // handoff: the conversation records the message for the operator and says nothing
       if (ai.response() == null || ai.response().isBlank()) return done();
-      return reply(event, "#answer", messages.answer(ai), meta);
+      return reply(event, "#answer", render(ai), meta);
     });
+  }
+
+  /**
+   * The answer as LINE messages. The turn that hands the chat to a person is already in
+   * {@code handoff} mode but still has a text (telling the customer someone will answer), which
+   * the renderer, quiet in handoff mode, would drop: it goes as plain text.
+   */
+  private List<String> render(AiAnswer ai) {
+    if (ai.mode() == org.linecommerce.conversation.api.ConversationMode.HANDOFF) return messages.text(ai.response());
+    return messages.answer(ai);
   }
 
   // --- postbacks
@@ -234,7 +244,7 @@ public final class ChatBot implements ChatReactions {
             return CompletableFuture.<Done>failedFuture(new IllegalStateException("conversation: " + result));
           }
           if (ok.value().response() == null || ok.value().response().isBlank()) return done();
-          return reply(event, "#answer", messages.answer(ok.value()), meta);
+          return reply(event, "#answer", render(ok.value()), meta);
         });
   }
 
