@@ -57,7 +57,10 @@ public final class GatewayModule implements DomainModule {
     org.linecommerce.gateway.internal.ReplyDispatcher.init(context.system());
     if (context.hosts(ROLE)) org.linecommerce.gateway.line.LineChannel.get(context.system()); // the line health check
     ChatInbox.init(context.system(), context.hosts(ROLE) ? reactions.apply(context) : null);
-    if (context.hosts(ROLE)) org.linecommerce.gateway.internal.OrderNotificationProjection.start(context.system());
+    if (context.hosts(ROLE)) {
+      org.linecommerce.gateway.internal.OrderNotificationProjection.start(context.system());
+      org.linecommerce.gateway.internal.HandoffChats.start(context.system());
+    }
     if (context.hosts(ROLE) && LineSignature.fromConfig(context.system().settings().config()).devSecretInUse()) {
       log.warn("LINE_CHANNEL_SECRET is not set: POST /webhook accepts requests signed with the development secret '{}'."
           + " Set LINE_CHANNEL_SECRET before connecting a real LINE channel.", LineSignature.DEV_SECRET);
@@ -69,7 +72,9 @@ public final class GatewayModule implements DomainModule {
     var system = context.system();
     Route webhook = new WebhookRoutes(LineSignature.fromConfig(system.settings().config()), new InboxClient(system),
         Metrics.get(system).registry()).route();
+    Route gateway = org.apache.pekko.http.javadsl.server.Directives.concat(webhook,
+        new org.linecommerce.gateway.http.ChatAdminRoutes(system).route());
     return Optional.of(new org.linecommerce.gateway.http.DevOutboxRoutes(system).route()
-        .map(dev -> org.apache.pekko.http.javadsl.server.Directives.concat(webhook, dev)).orElse(webhook));
+        .map(dev -> org.apache.pekko.http.javadsl.server.Directives.concat(gateway, dev)).orElse(gateway));
   }
 }

@@ -3,6 +3,10 @@ package org.linecommerce.gateway.journeys;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.ConfigFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -120,7 +124,7 @@ class ChatJourneysTest {
   }
 
   @Test
-  void inHandoffTheBotIsSilent() {
+  void inHandoffTheBotIsSilentTheOperatorIsHeardAndHandbackRestoresTheBot() throws Exception {
     String userId = user("en");
     follow(userId, "Chen", "en");
     send(line.textEvent(userId, "I want to talk to a human"));
@@ -128,5 +132,32 @@ class ChatJourneysTest {
     send(line.textEvent(userId, "hello? anyone?"));
     Awaitility.await("bot silent in handoff").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
         .pollInSameThread().until(() -> count(userId) == 2);
+
+    await("listed as waiting for a person with its last message").until(() -> {
+      HttpResponse<String> list = admin("GET", "/admin/chats?mode=handoff", null, null);
+      return list.statusCode() == 200 && list.body().contains(userId) && list.body().contains("hello? anyone?");
+    });
+
+    assertThat(admin("POST", "/admin/chats/" + userId + "/messages", "{\"text\":\"\"}", null).statusCode()).isEqualTo(422);
+    String body = "{\"text\":\"Hi Chen, this is Mai from the shop.\"}";
+    assertThat(admin("POST", "/admin/chats/" + userId + "/messages", body, "op-" + userId).statusCode()).isEqualTo(202);
+    assertThat(admin("POST", "/admin/chats/" + userId + "/messages", body, "op-" + userId).statusCode()).isEqualTo(202);
+    await("operator message pushed").until(() -> count(userId) >= 3);
+    assertThat(line.deliveriesTo(userId).get(2).via()).isEqualTo("push");
+    assertThat(line.deliveriesTo(userId).get(2).texts()).anySatisfy(t -> assertThat(t).contains("Mai from the shop"));
+
+    assertThat(admin("POST", "/admin/conversations/" + userId + "/handback", "{}", null).statusCode()).isEqualTo(200);
+    send(line.textEvent(userId, "do you have matcha?"));
+    await("the bot answers again").until(() -> count(userId) >= 4);
+    assertThat(count(userId)).as("the same Idempotency-Key delivered once").isEqualTo(4);
+    await("no longer waiting").until(() -> !admin("GET", "/admin/chats?mode=handoff", null, null).body().contains(userId));
+  }
+
+  private static HttpResponse<String> admin(String method, String path, String body, String key) throws Exception {
+    var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + cluster.node(0).httpPort() + path))
+        .header("Authorization", "Bearer dev-admin-token").header("Content-Type", "application/json")
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (key != null) request.header("Idempotency-Key", key);
+    return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 }
