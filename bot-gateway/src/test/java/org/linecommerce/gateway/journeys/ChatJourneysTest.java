@@ -112,6 +112,28 @@ class ChatJourneysTest {
   }
 
   @Test
+  void unfollowBlocksTheCustomerAndAFollowAgainReactivatesAndWelcomes() throws Exception {
+    String userId = user("en");
+    follow(userId, "Dana", "en");
+    var customers = new org.linecommerce.customer.api.CustomerClient(cluster.system(0));
+    send(line.unfollowEvent(userId));
+    await("blocked").until(() -> customers.get(userId).toCompletableFuture().get().value().blocked());
+    send(line.followEvent(userId, true));
+    await("welcomed again").until(() -> count(userId) >= 2);
+    await("unblocked").until(() -> !customers.get(userId).toCompletableFuture().get().value().blocked());
+  }
+
+  @Test
+  void inAGroupTheBotAnswersOnlyWhenMentioned() {
+    String groupId = "Cgroup" + ids.incrementAndGet() + "x" + Long.toHexString(System.nanoTime());
+    send(line.groupTextEvent(groupId, user("en"), "do you have matcha?", false));
+    send(line.groupTextEvent(groupId, user("en"), "@bot do you have matcha?", true));
+    await("one answer, to the mention").until(() -> count(groupId) >= 1);
+    Awaitility.await("no answer to the unmentioned message").during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
+        .pollInSameThread().until(() -> count(groupId) == 1);
+  }
+
+  @Test
   void anOrderLeftUnconfirmedIsToldExpiredOnce() {
     String userId = user("en");
     follow(userId, "Ben", "en");
