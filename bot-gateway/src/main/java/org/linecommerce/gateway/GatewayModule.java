@@ -55,6 +55,9 @@ public final class GatewayModule implements DomainModule {
   public void init(NodeContext context) {
     // parts register here as they land: inbox, dispatcher, journeys
     org.linecommerce.gateway.internal.ReplyDispatcher.init(context.system());
+    // every node: a saga restarted anywhere finds its definition
+    org.linecommerce.gateway.internal.ChatBot.registerOnboarding(context.system());
+    org.linecommerce.runtime.saga.Saga.init(context.system());
     if (context.hosts(ROLE)) org.linecommerce.gateway.line.LineChannel.get(context.system()); // the line health check
     ChatInbox.init(context.system(), context.hosts(ROLE) ? reactions.apply(context) : null);
     if (context.hosts(ROLE)) {

@@ -75,7 +75,13 @@ public final class ChatBot implements ChatReactions {
   private final LineMessaging line;
   private final LineMessages messages;
   private final Outbound outbound;
-  private final Onboarding onboarding;
+  private final Onboarder onboarding;
+
+  /** Starts the onboarding of a follower (the {@link OnboardingSaga} on a node). */
+  @FunctionalInterface
+  public interface Onboarder {
+    CompletionStage<Done> start(LineEvent follow, MessageMeta meta);
+  }
   private final Duration loadingAfter;
 
   public ChatBot(
@@ -85,7 +91,8 @@ public final class ChatBot implements ChatReactions {
       LineMessaging line,
       LineMessages messages,
       Outbound outbound,
-      Duration loadingAfter) {
+      Duration loadingAfter,
+      Onboarder onboarding) {
     this.conversations = conversations;
     this.customers = customers;
     this.orders = orders;
@@ -93,16 +100,31 @@ public final class ChatBot implements ChatReactions {
     this.messages = messages;
     this.outbound = outbound;
     this.loadingAfter = loadingAfter;
-    this.onboarding = new Onboarding(conversations, customers, line, messages, outbound);
+    this.onboarding = onboarding != null ? onboarding : new Onboarding(conversations, customers, line, messages, outbound)::start;
   }
 
-  /** The bot of a node: its clients, the node's LINE channel and reply dispatcher. */
+  /**
+   * The bot of a node: its clients, the node's LINE channel and reply dispatcher, the onboarding
+   * saga when registered ({@link #registerOnboarding}), else the same steps run in the stage.
+   */
   public static ChatBot create(ActorSystem<?> system) {
     var config = system.settings().config();
     Duration loadingAfter = config.hasPath(LOADING_AFTER) ? config.getDuration(LOADING_AFTER) : Duration.ofSeconds(2);
+    var sagas = org.linecommerce.runtime.saga.Sagas.get(system);
+    @SuppressWarnings("unchecked")
+    var onboarding = (org.linecommerce.runtime.saga.SagaDefinition<OnboardingSaga.Follow>) sagas.definition(OnboardingSaga.NAME)
+        .orElse(null);
     return new ChatBot(new ConversationClient(system), new CustomerClient(system), () -> OrderClient.get(system),
         LineChannel.get(system).messaging(), LineMessages.withDefaults(), request -> ReplyDispatcher.send(system, request),
-        loadingAfter);
+        loadingAfter, onboarding == null ? null : (event, meta) -> OnboardingSaga.start(sagas, onboarding, event, meta));
+  }
+
+  /** Registers the onboarding saga's definition on this node (before {@code Saga.init}). */
+  public static void registerOnboarding(ActorSystem<?> system) {
+    var sagas = org.linecommerce.runtime.saga.Sagas.get(system);
+    if (sagas.definition(OnboardingSaga.NAME).isPresent()) return;
+    sagas.register(OnboardingSaga.definition(new ConversationClient(system), new CustomerClient(system),
+        LineChannel.get(system).messaging(), LineMessages.withDefaults(), request -> ReplyDispatcher.send(system, request)));
   }
 
   @Override

@@ -89,10 +89,18 @@ class ChatJourneysTest {
 
   @ParameterizedTest(name = "[{0}] follow → welcome; matcha → carousel; order → summary → confirm → one confirmation")
   @CsvSource({"en, do you have matcha?", "ja, 抹茶ありますか", "th, มีมัทฉะไหม"})
-  void followWelcomesAskShowsCatalogAndAConfirmedOrderIsToldOnce(String language, String question) {
+  void followWelcomesAskShowsCatalogAndAConfirmedOrderIsToldOnce(String language, String question) throws Exception {
     String userId = user(language);
-    follow(userId, "Aiko", language);
-    assertThat(line.deliveriesTo(userId)).hasSize(1);
+    var followEvent = line.followEvent(userId, false);
+    line.addProfile(userId, "Aiko", language);
+    send(followEvent);
+    send(followEvent.redelivered(line));
+    await("welcome").until(() -> count(userId) >= 1);
+    await("onboarding saga completed, its timeline served").until(() -> {
+      HttpResponse<String> saga = admin("GET", "/admin/sagas/onboarding-" + followEvent.webhookEventId(), null, null);
+      return saga.statusCode() == 200 && saga.body().contains("completed") && saga.body().contains("send-welcome");
+    });
+    assertThat(line.deliveriesTo(userId)).as("one welcome for a redelivered follow").hasSize(1);
 
     send(line.textEvent(userId, question));
     await("carousel of products").until(() -> count(userId) >= 2);
