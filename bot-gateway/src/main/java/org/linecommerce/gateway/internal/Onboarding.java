@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * initialise the conversation with the profile → welcome in the customer's language
  * ({@code welcome-<eventId>}).
  *
- * <p>Not (yet) a durable runtime saga: each step is idempotent (register answers UNCHANGED when
+ * <p>On a node the {@link OnboardingSaga} runs these steps durably; this in-stage sequence is what
+ * a {@link ChatBot} without a registered saga does (and holds the language helpers both use). Each
+ * step is idempotent (register answers UNCHANGED when
  * registered, unblock likewise, refreshProfile dedupes by the event id, the welcome by its
  * outbound id), so the inbox's retry of the follow event re-runs the steps safely, and nothing
  * needs compensating: registration is the only essential step and a failure there fails the stage
