@@ -63,9 +63,43 @@ class NodeJarIT {
         assertThat(ai.get("products").size()).as(answer.body()).isPositive();
       }
 
+      // LINE's path: a signed webhook is acknowledged, and in dry-run the answer lands in the outbox
+      assertThat(node.output()).as("the dev channel secret is printed").contains(DEV_SECRET);
+      String event = "{\"destination\":\"Ujar\",\"events\":[{\"type\":\"message\",\"mode\":\"active\","
+          + "\"timestamp\":" + System.currentTimeMillis() + ",\"webhookEventId\":\"01JARWEBHOOK0000000000000001\","
+          + "\"deliveryContext\":{\"isRedelivery\":false},\"replyToken\":\"jar-reply-token-1\","
+          + "\"source\":{\"type\":\"user\",\"userId\":\"U-jar-line\"},"
+          + "\"message\":{\"id\":\"1\",\"type\":\"text\",\"text\":\"抹茶ありますか\",\"quoteToken\":\"q\"}}]}";
+      assertThat(webhook(node.httpPort, event, "AAAA").statusCode()).as("wrong signature").isEqualTo(401);
+      var ack = webhook(node.httpPort, event, sign(event));
+      assertThat(ack.statusCode()).as(ack.body()).isEqualTo(200);
+      Awaitility.await("the answer in the dry-run outbox").atMost(Duration.ofSeconds(60)).pollInSameThread()
+          .pollInterval(Duration.ofMillis(300)).ignoreExceptions().until(() -> {
+            JsonNode entries = JSON.readTree(node.get(node.httpPort, "/dev/line/outbox").body()).get("entries");
+            for (JsonNode entry : entries) {
+              if ("U-jar-line".equals(entry.path("chatId").asText()) && entry.toString().contains("carousel")) return true;
+            }
+            return false;
+          });
+
       assertThat(node.terminate()).as("exit code after SIGTERM").isZero();
       assertThat(node.output()).contains("Node stopped");
     }
+  }
+
+  private static final String DEV_SECRET = "linecommerce-dev-channel-secret";
+
+  private static String sign(String body) throws Exception {
+    javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+    mac.init(new javax.crypto.spec.SecretKeySpec(DEV_SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
+    return java.util.Base64.getEncoder().encodeToString(mac.doFinal(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+  }
+
+  private static java.net.http.HttpResponse<String> webhook(int port, String body, String signature) throws Exception {
+    var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/webhook"))
+        .header("Content-Type", "application/json").header("x-line-signature", signature)
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body, java.nio.charset.StandardCharsets.UTF_8)).build();
+    return java.net.http.HttpClient.newHttpClient().send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
