@@ -74,15 +74,30 @@ public final class InProcessCluster implements AutoCloseable {
           return a.getHost().get() + ":" + a.getPort().get();
         })
         .collect(Collectors.toList());
-    Config config = TestNodeConfig.node(database,
-        nodeOverrides.withFallback(overrides).withFallback(ConfigFactory.parseMap(
-            Map.of(
-                "linecommerce.node.seed-nodes", String.join(",", seeds),
-                // terminate() is then a crash; shutdown() still runs the graceful sequence
-                "pekko.coordinated-shutdown.run-by-actor-system-terminate", "off"),
-            "in-process cluster")));
-    nodes.add(Node.start(config, modules));
-    return nodes.size() - 1;
+    // the management port is picked free and bound later: another process on the machine may take
+    // it in between, so a node that could not bind is started again on fresh ports
+    for (int attempt = 1; ; attempt++) {
+      Config config = TestNodeConfig.node(database,
+          nodeOverrides.withFallback(overrides).withFallback(ConfigFactory.parseMap(
+              Map.of(
+                  "linecommerce.node.seed-nodes", String.join(",", seeds),
+                  // terminate() is then a crash; shutdown() still runs the graceful sequence
+                  "pekko.coordinated-shutdown.run-by-actor-system-terminate", "off"),
+              "in-process cluster")));
+      try {
+        nodes.add(Node.start(config, modules));
+        return nodes.size() - 1;
+      } catch (Node.NodeStartException e) {
+        if (attempt >= 3 || !portTaken(e)) throw e;
+      }
+    }
+  }
+
+  private static boolean portTaken(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.net.BindException || String.valueOf(t.getMessage()).contains("Address already in use")) return true;
+    }
+    return false;
   }
 
   public Node node(int index) {
