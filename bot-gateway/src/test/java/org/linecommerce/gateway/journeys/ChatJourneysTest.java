@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -50,6 +51,19 @@ class ChatJourneysTest {
             + "linecommerce.gateway.inbox.reorder-delay = 100 ms\n"
             + "linecommerce.orders.reservation-ttl = 6s\n"));
     webhook = "http://127.0.0.1:" + cluster.node(0).httpPort() + "/webhook";
+  }
+
+  /**
+   * Every reply, push and loading call of the journey met LINE's OpenAPI definitions and limits: the
+   * fake refuses (400) and records any body that does not, and counts messages and text units.
+   */
+  @AfterEach
+  void everyRequestSentToLineWasValid() {
+    assertThat(line.violations()).as("requests LINE would refuse").isEmpty();
+    for (FakeLinePlatform.Delivery delivery : line.deliveries()) {
+      assertThat(delivery.messages()).as("messages per request").hasSizeBetween(1, 5);
+      assertThat(delivery.texts()).allSatisfy(text -> assertThat(text.length()).as("UTF-16 units").isLessThanOrEqualTo(5000));
+    }
   }
 
   @AfterAll
