@@ -12,6 +12,9 @@ import org.linecommerce.runtime.MessageMeta;
  */
 public sealed interface ConversationEvent extends DomainEvent {
 
+  /** Events are tagged {@code conversation-0..N-1} for subscribers (such as the gateway's handoff list). */
+  String TAG_PREFIX = "conversation";
+
   String userId();
 
   /** The bot answered a message ({@code ai.response.generated}). */

@@ -73,7 +73,7 @@ public final class Conversation
     extends EventSourcedBehaviorWithEnforcedReplies<ConversationCommand, ConversationEvent, ConversationState> {
 
   public static final String ROLE = "conversation";
-  public static final String TAG_PREFIX = "conversation";
+  public static final String TAG_PREFIX = ConversationEvent.TAG_PREFIX;
   static final String SOURCE = "ai-conversation";
   private static final int SNAPSHOT_EVERY = 100;
 

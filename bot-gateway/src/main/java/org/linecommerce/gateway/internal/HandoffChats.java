@@ -35,8 +35,6 @@ public final class HandoffChats implements SubscriptionHandler<ConversationEvent
 
   public static final String NAME = "gateway-handoff-chats";
   public static final int LAST_MESSAGES = 10;
-  /** The conversation entity's tag prefix (its constant lives in ai-conversation's internal package). */
-  static final String CONVERSATION_TAG_PREFIX = "conversation";
 
   /** A held message as the operator sees it. */
   public record HeldMessage(String messageId, String text, Instant at) {}
@@ -59,7 +57,7 @@ public final class HandoffChats implements SubscriptionHandler<ConversationEvent
   }
 
   public static EventSubscription<ConversationEvent> start(ActorSystem<?> system) {
-    return EventSubscription.start(system, NAME, EventTags.fromConfig(system, CONVERSATION_TAG_PREFIX),
+    return EventSubscription.start(system, NAME, EventTags.fromConfig(system, ConversationEvent.TAG_PREFIX),
         ConversationEvent.class, of(system), SubscriptionSettings.create(system).withRole(GatewayModule.ROLE));
   }
 
