@@ -1,5 +1,8 @@
 package org.linecommerce.gateway;
 
+import com.typesafe.config.Config;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -10,10 +13,12 @@ import org.linecommerce.gateway.api.InboxClient;
 import org.linecommerce.gateway.http.WebhookRoutes;
 import org.linecommerce.gateway.internal.ChatInbox;
 import org.linecommerce.gateway.internal.ChatReactions;
+import org.linecommerce.gateway.line.LineSettings;
 import org.linecommerce.gateway.line.LineSignature;
 import org.linecommerce.runtime.health.Metrics;
 import org.linecommerce.runtime.node.DomainModule;
 import org.linecommerce.runtime.node.NodeContext;
+import org.linecommerce.runtime.node.NodeSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,6 +73,28 @@ public final class GatewayModule implements DomainModule {
       log.warn("LINE_CHANNEL_SECRET is not set: POST /webhook accepts requests signed with the development secret '{}'."
           + " Set LINE_CHANNEL_SECRET before connecting a real LINE channel.", LineSignature.DEV_SECRET);
     }
+  }
+
+  /**
+   * A production gateway node needs a real channel: {@code LINE_CHANNEL_SECRET} set and not the
+   * development secret (anyone could sign webhooks with it), and {@code LINE_CHANNEL_ACCESS_TOKEN}
+   * set (without it the node is in dry-run and answers nobody). Nodes without the gateway role do
+   * not talk to LINE and need neither.
+   */
+  @Override
+  public List<String> productionProblems(Config config) {
+    if (!NodeSettings.fromConfig(config).hasRole(ROLE)) return List.of();
+    List<String> problems = new ArrayList<>();
+    String secret = config.getString("linecommerce.line.channel-secret").trim();
+    if (secret.isEmpty()) {
+      problems.add("LINE_CHANNEL_SECRET is not set (the development secret would accept webhooks anyone can sign)");
+    } else if (secret.equals(LineSignature.DEV_SECRET)) {
+      problems.add("LINE_CHANNEL_SECRET is the development secret");
+    }
+    if (LineSettings.fromConfig(config).dryRun()) {
+      problems.add("LINE_CHANNEL_ACCESS_TOKEN is not set (the node would be in dry-run and send nothing to LINE)");
+    }
+    return problems;
   }
 
   @Override

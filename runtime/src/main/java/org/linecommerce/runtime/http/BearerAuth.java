@@ -86,18 +86,14 @@ public final class BearerAuth {
    * in any environment when both tokens are the same.
    */
   public static BearerAuth fromConfig(Config config) {
-    boolean production = isProduction(config);
+    List<String> refusals = isProduction(config) ? productionRefusals(config) : List.of();
     Map<Scope, String> tokens = new EnumMap<>(Scope.class);
     Set<Scope> devDefaults = EnumSet.noneOf(Scope.class);
-    List<String> refusals = new ArrayList<>();
     for (Scope scope : Scope.values()) {
       String token = config.getString(scope.configPath).trim();
       if (token.isEmpty()) {
-        if (production) refusals.add(scope.variable + " (" + scope.configPath + ") is not set");
         token = scope.devDefault;
         devDefaults.add(scope);
-      } else if (production && token.equals(scope.devDefault)) {
-        refusals.add(scope.variable + " is the development default");
       }
       tokens.put(scope, token);
     }
@@ -111,6 +107,23 @@ public final class BearerAuth {
     Map<Scope, byte[]> digests = new EnumMap<>(Scope.class);
     tokens.forEach((scope, token) -> digests.put(scope, sha256(token)));
     return new BearerAuth(digests, Collections.unmodifiableSet(devDefaults));
+  }
+
+  /**
+   * What production refuses about the tokens, one item per token naming its variable (empty when
+   * both are set and neither is the development default); whatever {@code APP_ENV} says.
+   */
+  public static List<String> productionRefusals(Config config) {
+    List<String> refusals = new ArrayList<>();
+    for (Scope scope : Scope.values()) {
+      String token = config.getString(scope.configPath).trim();
+      if (token.isEmpty()) {
+        refusals.add(scope.variable + " (" + scope.configPath + ") is not set");
+      } else if (token.equals(scope.devDefault)) {
+        refusals.add(scope.variable + " is the development default");
+      }
+    }
+    return refusals;
   }
 
   /** Whether {@code linecommerce.auth.app-env} is {@code production}. */

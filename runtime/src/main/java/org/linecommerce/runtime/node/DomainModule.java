@@ -1,5 +1,7 @@
 package org.linecommerce.runtime.node;
 
+import com.typesafe.config.Config;
+import java.util.List;
 import java.util.Optional;
 import org.apache.pekko.http.javadsl.server.Route;
 
@@ -18,6 +20,16 @@ public interface DomainModule {
 
   /** Starts sharding (host or proxy, by role) and, on hosting nodes, subscriptions. */
   void init(NodeContext context);
+
+  /**
+   * What stops this module from serving in production ({@code APP_ENV=production}), one item per
+   * problem naming the variable to set, e.g. a development secret still in use. The node refuses to
+   * start, before its ActorSystem exists, listing every module's problems at once. {@code config}
+   * is the node's whole configuration (its roles: {@code NodeSettings.fromConfig(config)}).
+   */
+  default List<String> productionProblems(Config config) {
+    return List.of();
+  }
 
   /** Routes this module serves on hosting nodes, below the HTTP edge (auth, limits, errors). */
   default Optional<Route> routes(NodeContext context) {

@@ -16,6 +16,7 @@ import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap;
 import org.apache.pekko.management.javadsl.PekkoManagement;
 import org.linecommerce.runtime.health.HealthRoutes;
 import org.linecommerce.runtime.health.Metrics;
@@ -52,10 +53,13 @@ public final class Node {
 
   /**
    * Starts a node on {@code config} (from {@link NodeConfig}) with {@code modules}; blocks until it
-   * listens. Throws if the database stays unreachable for {@code linecommerce.db.startup-timeout}
-   * or a port cannot be bound (the ActorSystem is then terminated).
+   * listens. Refuses first, before any actor system exists, a configuration {@link StartupChecks}
+   * finds wrong (in production: any development default). Throws if the database stays
+   * unreachable for {@code linecommerce.db.startup-timeout} or a port cannot be bound (the
+   * ActorSystem is then terminated).
    */
   public static Node start(Config config, List<DomainModule> modules) {
+    StartupChecks.check(config, modules);
     HttpEdge.validate(config);
     NodeSettings settings = NodeSettings.fromConfig(config);
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), settings.systemName(), config);
@@ -64,7 +68,8 @@ public final class Node {
       migrateWithRetry(database, config.getDuration("linecommerce.db.startup-timeout"));
 
       Cluster cluster = Cluster.get(system);
-      if (settings.seedNodes().isEmpty()) {
+      boolean bootstrap = usesClusterBootstrap(config);
+      if (settings.seedNodes().isEmpty() && !bootstrap) {
         cluster.manager().tell(Join.create(cluster.selfMember().address()));
       }
 
@@ -83,6 +88,10 @@ public final class Node {
 
       String managementUri =
           PekkoManagement.get(system).start().toCompletableFuture().get(30, TimeUnit.SECONDS).toString();
+      if (bootstrap) {
+        // after management is up: the other nodes probe this one's contact point on its port
+        ClusterBootstrap.get(system).start();
+      }
 
       Route all = HttpEdge.wrap(system, Directives.concat(routes.get(0), routes.subList(1, routes.size()).toArray(Route[]::new)));
       ServerBinding binding =
@@ -102,7 +111,7 @@ public final class Node {
           node.httpPort(),
           managementUri,
           settings.roles(),
-          settings.seedNodes().isEmpty() ? "[self]" : settings.seedNodes(),
+          bootstrap ? "[cluster bootstrap]" : settings.seedNodes().isEmpty() ? "[self]" : settings.seedNodes(),
           db.profile().name().toLowerCase(),
           db.describe());
       return node;
@@ -115,6 +124,11 @@ public final class Node {
       }
       throw new NodeStartException("node did not start: " + rootMessage(e), e);
     }
+  }
+
+  /** {@code CLUSTER_BOOTSTRAP=kubernetes}: Cluster Bootstrap instead of seed nodes. */
+  static boolean usesClusterBootstrap(Config config) {
+    return config.getString("linecommerce.cluster.bootstrap.mode").trim().equalsIgnoreCase("kubernetes");
   }
 
   private static void migrateWithRetry(Database database, Duration timeout) throws InterruptedException {

@@ -62,6 +62,14 @@ public final class NodeConfig {
     computed.put("linecommerce.db.resolved.driver", db.profile().driver);
     computed.put("linecommerce.db.resolved.slick-profile", db.profile().slickProfile);
     computed.put("linecommerce.db.resolved.projection-dialect", db.profile().projectionDialect);
+    Config tls = settingsOnly.getConfig("linecommerce.remote.tls");
+    String keyPassword = tls.getString("key-password");
+    computed.put("pekko.remote.artery.ssl.config-ssl-engine.key-password",
+        keyPassword.isEmpty() ? tls.getString("key-store-password") : keyPassword);
+    if (StartupChecks.isProduction(settingsOnly)) {
+      // production: remoting listens on NODE_HOSTNAME only, whatever a config file says
+      computed.put("pekko.remote.artery.bind.hostname", node.hostname());
+    }
     Config withComputed = ConfigFactory.defaultOverrides()
         .withFallback(ConfigFactory.parseMap(computed, "computed by NodeConfig"))
         .withFallback(stack);
