@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # Shared by bin/cluster-local-postgres.sh and bin/rolling-restart.sh (sourced, not run): node N of
-# the local cluster (1..3) uses remoting 255N, HTTP 808(N-1), management 855(7+N); all join the
-# seed 127.0.0.1:2551 and share the PostgreSQL database in DB_URL. Logs and pid files live in
+# the local cluster (1..3) uses remoting 255N, HTTP 808(N-1), management 855(7+N); the seed nodes are
+# all three (CLUSTER_SEED_NODES) and they share the PostgreSQL database in DB_URL. Logs and pid files live in
 # LOG_DIR [./logs].
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -43,7 +43,9 @@ start_node() {
     NODE_PORT="$(remoting_port "$n")"
     HTTP_PORT="$(http_port "$n")"
     MANAGEMENT_PORT="$(management_port "$n")"
-    export CLUSTER_SEED_NODES="${CLUSTER_SEED_NODES:-127.0.0.1:2551}"
+    # all three: a restarted node 1 (the first seed) then joins nodes 2 and 3 instead of founding
+    # a second cluster, which it would do with itself as the only seed
+    export CLUSTER_SEED_NODES="${CLUSTER_SEED_NODES:-127.0.0.1:2551,127.0.0.1:2552,127.0.0.1:2553}"
     export DB_PROFILE=postgres DB_URL DB_USER="${DB_USER:-}" DB_PASSWORD="${DB_PASSWORD:-}"
     # shellcheck disable=SC2086 # JAVA_OPTS holds several flags
     nohup java ${JAVA_OPTS:-} -jar "$JAR" >>"$LOG_DIR/node-$n.log" 2>&1 &
