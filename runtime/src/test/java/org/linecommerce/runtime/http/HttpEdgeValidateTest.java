@@ -59,9 +59,11 @@ class HttpEdgeValidateTest {
 
   @Test
   void nodeRefusesToStartInProductionWithoutTokens() {
+    // refused with every other production problem by StartupChecks, before the ActorSystem starts
     assertThatThrownBy(() -> Node.start(config("production", "", ""), List.of()))
-        .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("API_TOKEN");
+        .isInstanceOf(Node.NodeStartException.class)
+        .hasMessageContaining("API_TOKEN (linecommerce.auth.api-token) is not set")
+        .hasMessageContaining("ADMIN_TOKEN (linecommerce.auth.admin-token) is not set");
   }
 
   @Test
