@@ -3,7 +3,8 @@
 # (README.md, "Configuration"; production rules in "Deploying a cluster").
 #
 #   docker build -t line-commerce:0.1.0 .
-#   docker run --rm -p 8080:8080 -e NODE_HOSTNAME=127.0.0.1 -e HTTP_INTERFACE=0.0.0.0 line-commerce:0.1.0
+#   docker run --rm -p 8080:8080 line-commerce:0.1.0      # one development node: H2 in /app/data, LINE dry-run
+# Production (APP_ENV=production) needs NODE_HOSTNAME, PostgreSQL and real credentials; see deploy/.
 
 # ---- build: the shaded node.jar (tests run in CI, not in the image build)
 FROM maven:3-eclipse-temurin-17 AS build
