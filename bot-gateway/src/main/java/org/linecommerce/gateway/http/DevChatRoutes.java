@@ -104,14 +104,14 @@ public final class DevChatRoutes {
 
   /** The simulator's routes, or empty when the node talks to the real LINE. */
   public Optional<Route> route() {
-    if (!channel.dryRun() || !(channel.messaging() instanceof DryRunLineMessaging dryRun)) return Optional.empty();
+    if (!channel.dryRun()) return Optional.empty();
     byte[] page = resource("chat.html");
     Map<String, byte[]> assets = Map.of("chat.js", resource("chat.js"), "chat.css", resource("chat.css"));
     return Optional.of(pathPrefix("dev", () -> pathPrefix("chat", () -> concat(
         pathEndOrSingleSlash(() -> get(() -> noStore(complete(HttpEntities.create(ContentTypes.TEXT_HTML_UTF8, page))))),
         path("chat.js", () -> get(() -> noStore(complete(HttpEntities.create(contentType("chat.js"), assets.get("chat.js")))))),
         path("chat.css", () -> get(() -> noStore(complete(HttpEntities.create(contentType("chat.css"), assets.get("chat.css")))))),
-        path("users", () -> post(() -> users(dryRun))),
+        path("users", () -> post(this::users)),
         path("sign", () -> post(() -> entity(Unmarshaller.entityToByteString(), body -> sign(body.toArray())))),
         path("events", () -> get(() -> parameter("userId", userId -> parameterOptional("since", since ->
             optionalHeaderValueByName("Last-Event-ID", lastEventId -> events(userId,
@@ -123,7 +123,10 @@ public final class DevChatRoutes {
   /** A simulated user as the page registers it. */
   public record DevUser(String userId, String displayName, String language) {}
 
-  private Route users(DryRunLineMessaging dryRun) {
+  private Route users() {
+    if (!(channel.messaging() instanceof DryRunLineMessaging dryRun)) {
+      return Problems.complete(StatusCodes.NOT_FOUND, "Not found", "The LINE simulator runs only in dry-run.");
+    }
     return entity(Json.unmarshaller(system, DevUser.class), user -> {
       String name = user.displayName() == null ? "" : user.displayName().strip();
       if (name.isEmpty() || name.codePointCount(0, name.length()) > 20) {
