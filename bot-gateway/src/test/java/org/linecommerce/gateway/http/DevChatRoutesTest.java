@@ -84,7 +84,9 @@ class DevChatRoutesTest {
             : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
     if (body != null) request.header("Content-Type", "application/json");
     for (int i = 0; i < headers.length; i += 2) request.header(headers[i], headers[i + 1]);
-    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    // bounded: a route that wrongly streams (an event stream where none should be) fails, not hangs
+    return HTTP.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
+        .get(20, TimeUnit.SECONDS);
   }
 
   private static String textWebhook(String userId, String text) {
