@@ -63,7 +63,9 @@ class DevChatRoutesTest {
     db = TestDatabase.h2();
     cluster = InProcessCluster.start(1, db, List.of(new GatewayModule(context -> reactions)),
         ConfigFactory.parseString("linecommerce.gateway.inbox.reorder-delay = 100 ms\n"
-            + "linecommerce.gateway.dev-chat.heartbeat = 300 ms\n"));
+            + "linecommerce.gateway.dev-chat.heartbeat = 300 ms\n"
+            // short, so a test can outlive it: the event stream must not be cut by it
+            + "linecommerce.http.request-timeout = 3 s\n"));
     base = "http://127.0.0.1:" + cluster.node(0).httpPort();
   }
 
@@ -265,6 +267,19 @@ class DevChatRoutesTest {
       assertThat(again.path("seq").asLong()).as("Last-Event-ID: only what came after it").isEqualTo(seen.get(1).path("seq").asLong());
     }
     Awaitility.await().pollInSameThread().atMost(Duration.ofSeconds(10)).until(() -> outbox.subscribers() == subscribersBefore);
+  }
+
+  @Test
+  void theEventStreamOutlivesTheRequestTimeout() throws Exception {
+    String chat = userId();
+    try (EventStream stream = new EventStream(chat, null)) {
+      assertThat(stream.sawLine("HTTP/1.1 200", Duration.ofSeconds(10))).isTrue();
+      Awaitility.await().pollInSameThread().pollDelay(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(5)).until(() -> true);
+      LineOutbox.Entry late = record(chat, "after the request timeout");
+      JsonNode data = stream.nextData(Duration.ofSeconds(10));
+      assertThat(data).as("still streaming after linecommerce.http.request-timeout").isNotNull();
+      assertThat(data.path("seq").asLong()).isEqualTo(late.seq());
+    }
   }
 
   @Test
