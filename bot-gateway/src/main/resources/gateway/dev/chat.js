@@ -39,7 +39,7 @@
   var SESSION_KEY = 'linecommerce.devchat';
 
   var $ = function (id) { return document.getElementById(id); };
-  var state = { user: null, language: 'en', events: null, lastSeq: 0, loadingRow: null, loadingTimer: null };
+  var state = { user: null, language: 'en', events: null, epoch: null, lastSeq: 0, loadingRow: null, loadingTimer: null };
 
   // ---------------------------------------------------------------- labels
 
@@ -162,13 +162,16 @@
 
   function listen() {
     if (state.events) state.events.close();
-    var source = new EventSource('/dev/chat/events?userId=' + encodeURIComponent(state.user.userId) + '&since=' + state.lastSeq);
+    var since = state.epoch ? state.epoch + '-' + state.lastSeq : '0';
+    var source = new EventSource('/dev/chat/events?userId=' + encodeURIComponent(state.user.userId) + '&since=' + since);
     state.events = source;
     source.onopen = function () { status('online'); };
     source.onerror = function () { status('offline'); };
     source.onmessage = function (m) {
       var entry;
       try { entry = JSON.parse(m.data); } catch (e) { return; }
+      // a restarted node numbers its outbox from 1 again
+      if (entry.epoch !== state.epoch) { state.epoch = entry.epoch; state.lastSeq = 0; }
       if (entry.seq <= state.lastSeq) return;
       state.lastSeq = entry.seq;
       showEntry(entry);

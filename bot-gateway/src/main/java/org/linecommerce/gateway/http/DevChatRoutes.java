@@ -67,9 +67,11 @@ import org.linecommerce.runtime.http.Problems;
  *       raw body — the page then posts the same bytes to the real {@code POST /webhook}. It signs
  *       only with the public development secret: when {@code LINE_CHANNEL_SECRET} is set it answers
  *       403, so a dry-run node that shares a real channel's secret is never a signing oracle for it;
- *   <li>{@code GET /dev/chat/events?userId=…[&since=<seq>]}: server-sent events, one per outbox
- *       entry for that chat ({@code id} = the entry's {@code seq}, {@code data} =
- *       {@code {seq, kind, chatId, at, messages:[…LINE message objects…]}}). On connect the last
+ *   <li>{@code GET /dev/chat/events?userId=…[&since=<id>]}: server-sent events, one per outbox
+ *       entry for that chat ({@code id} = {@code <epoch>-<seq>}, {@code data} =
+ *       {@code {epoch, seq, kind, chatId, at, messages:[…LINE message objects…]}}; the epoch names
+ *       this run of the node, whose outbox numbers entries from 1, so an id from before a restart
+ *       replays from the start instead of skipping the new run's entries). On connect the last
  *       {@value #REPLAY} entries after {@code since} (or after the browser's
  *       {@code Last-Event-ID} when it reconnects) are sent first, then every new one; nothing
  *       recorded in between is lost or sent twice. A heartbeat comment every
@@ -93,6 +95,7 @@ public final class DevChatRoutes {
   private final LineSignature signature;
   private final Duration heartbeat;
   private final ObjectMapper mapper;
+  private final String epoch;
 
   public DevChatRoutes(ActorSystem<?> system) {
     this.system = system;
@@ -100,6 +103,7 @@ public final class DevChatRoutes {
     this.signature = LineSignature.fromConfig(system.settings().config());
     this.heartbeat = system.settings().config().getDuration("linecommerce.gateway.dev-chat.heartbeat");
     this.mapper = Json.mapper(system);
+    this.epoch = Long.toString(system.startTime(), 36);
   }
 
   /** The simulator's routes, or empty when the node talks to the real LINE. */
@@ -115,7 +119,7 @@ public final class DevChatRoutes {
         path("sign", () -> post(() -> entity(Unmarshaller.entityToByteString(), body -> sign(body.toArray())))),
         path("events", () -> get(() -> parameter("userId", userId -> parameterOptional("since", since ->
             optionalHeaderValueByName("Last-Event-ID", lastEventId -> events(userId,
-                lastEventId.or(() -> since).map(DevChatRoutes::seq).orElse(0L)))))))))));
+                lastEventId.or(() -> since).map(this::after).orElse(0L)))))))))));
   }
 
   // ---- POST /dev/chat/users ----
@@ -210,6 +214,7 @@ public final class DevChatRoutes {
 
   private ServerSentEvent event(LineOutbox.Entry entry) throws JsonProcessingException {
     ObjectNode data = mapper.createObjectNode();
+    data.put("epoch", epoch);
     data.put("seq", entry.seq());
     data.put("kind", entry.kind());
     data.put("chatId", entry.chatId());
@@ -220,7 +225,7 @@ public final class DevChatRoutes {
       messages.add(parsed);
     }
     return ServerSentEvent.create(mapper.writeValueAsString(data), Optional.empty(),
-        Optional.of(Long.toString(entry.seq())), java.util.OptionalInt.empty());
+        Optional.of(epoch + "-" + entry.seq()), java.util.OptionalInt.empty());
   }
 
   private static void close(AutoCloseable subscription) {
@@ -253,9 +258,16 @@ public final class DevChatRoutes {
     }
   }
 
-  private static long seq(String s) {
+  /** The seq an event id ({@code <epoch>-<seq>}, or a bare seq) points after; 0 for another run's id. */
+  private long after(String id) {
+    String s = id.trim();
+    int dash = s.lastIndexOf('-');
+    if (dash >= 0) {
+      if (!s.substring(0, dash).equals(epoch)) return 0;
+      s = s.substring(dash + 1);
+    }
     try {
-      return Math.max(0, Long.parseLong(s.trim()));
+      return Math.max(0, Long.parseLong(s));
     } catch (NumberFormatException e) {
       return 0;
     }

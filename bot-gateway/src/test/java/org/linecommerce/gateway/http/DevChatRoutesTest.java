@@ -261,10 +261,16 @@ class DevChatRoutesTest {
     Awaitility.await("the stream's subscription closed when the client left").pollInSameThread()
         .atMost(Duration.ofSeconds(10)).until(() -> outbox.subscribers() == subscribersBefore);
 
-    try (EventStream resumed = new EventStream(chat, Long.toString(first.seq()))) {
+    String firstId = seen.get(0).path("epoch").asText() + "-" + first.seq();
+    try (EventStream resumed = new EventStream(chat, firstId)) {
       JsonNode again = resumed.nextData(Duration.ofSeconds(10));
       assertThat(again).isNotNull();
       assertThat(again.path("seq").asLong()).as("Last-Event-ID: only what came after it").isEqualTo(seen.get(1).path("seq").asLong());
+    }
+    try (EventStream afterRestart = new EventStream(chat, "an0ther3poch-" + (seen.get(1).path("seq").asLong() + 5))) {
+      JsonNode replayed = afterRestart.nextData(Duration.ofSeconds(10));
+      assertThat(replayed).isNotNull();
+      assertThat(replayed.path("seq").asLong()).as("an id of another run of the node: everything is replayed").isEqualTo(first.seq());
     }
     Awaitility.await().pollInSameThread().atMost(Duration.ofSeconds(10)).until(() -> outbox.subscribers() == subscribersBefore);
   }
