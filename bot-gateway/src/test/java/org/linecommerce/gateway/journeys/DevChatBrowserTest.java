@@ -201,4 +201,41 @@ class DevChatBrowserTest {
     browser.screenshot("devchat-th-3-quick-reply-answered");
     assertThat(scriptErrors()).as("the page's console").isEmpty();
   }
+
+  /**
+   * What the bot does not send today but LINE shows, pushed into the chat's outbox as a
+   * notification would be: a confirm template and a template carousel render with their buttons,
+   * and a tapped postback goes through the real webhook to the bot, which answers it.
+   */
+  @Test
+  void pushedTemplatesRenderAndTheirButtonsReachTheBot() {
+    follow("Ken", "en");
+    page().findElement(By.id("follow")).click();
+    waitForBot("Welcome, Ken!");
+    String userId = (String) ((org.openqa.selenium.JavascriptExecutor) page())
+        .executeScript("return JSON.parse(sessionStorage.getItem('linecommerce.devchat')).userId");
+    String confirm = "{\"type\":\"template\",\"altText\":\"Confirm?\",\"template\":{\"type\":\"confirm\","
+        + "\"text\":\"Keep order X-1 for later?\",\"actions\":["
+        + "{\"type\":\"postback\",\"label\":\"Yes\",\"data\":\"action=confirm_order&orderId=no-such-order\",\"displayText\":\"Yes please\"},"
+        + "{\"type\":\"message\",\"label\":\"No\",\"text\":\"No thanks\"}]}}";
+    String carousel = "{\"type\":\"template\",\"altText\":\"Picks\",\"template\":{\"type\":\"carousel\",\"columns\":["
+        + "{\"title\":\"Hojicha\",\"text\":\"Roasted tea\",\"actions\":[{\"type\":\"message\",\"label\":\"Tell me more\",\"text\":\"hojicha?\"}]},"
+        + "{\"title\":\"Sencha\",\"text\":\"Green tea\",\"actions\":[{\"type\":\"message\",\"label\":\"Tell me more\",\"text\":\"sencha?\"}]}]}}";
+    LineChannel.get(cluster.system(0)).outbox().record("push", userId, List.of(confirm, carousel), null,
+        java.util.UUID.randomUUID().toString(), "browser-test");
+
+    waitFor(".row.bot[data-kind='push'] .confirm button.action");
+    assertThat(page().findElements(By.cssSelector(".confirm button.action"))).extracting(WebElement::getText)
+        .containsExactly("Yes", "No");
+    assertThat(page().findElements(By.cssSelector(".template-carousel .column .title"))).extracting(WebElement::getText)
+        .containsExactly("Hojicha", "Sencha");
+    browser.screenshot("devchat-en-templates");
+
+    page().findElement(By.cssSelector(".confirm button.action[data-type='postback']")).click();
+    browser.waitUntil(WAIT, d -> d.findElements(By.cssSelector(".row.user .bubble.user")).stream()
+        .anyMatch(b -> b.getText().equals("Yes please")));
+    waitForBot("Sorry, I could not find that order.");
+    browser.screenshot("devchat-en-templates-answered");
+    assertThat(scriptErrors()).as("the page's console").isEmpty();
+  }
 }
