@@ -236,7 +236,11 @@ class DevChatRoutesTest {
     String other = userId();
     LineOutbox.Entry first = record(chat, "before connect");
     record(other, "someone else's");
-    int subscribersBefore = outbox.subscribers();
+    // a closed client is noticed at the latest when the next heartbeat cannot be written, so the
+    // streams of earlier tests may take a moment to let go: start from none
+    Awaitility.await("earlier tests' streams closed").pollInSameThread().atMost(Duration.ofSeconds(10))
+        .until(() -> outbox.subscribers() == 0);
+    int subscribersBefore = 0;
 
     List<JsonNode> seen = new ArrayList<>();
     try (EventStream stream = new EventStream(chat, null)) {
