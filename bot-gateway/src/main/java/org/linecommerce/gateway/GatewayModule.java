@@ -104,7 +104,18 @@ public final class GatewayModule implements DomainModule {
         Metrics.get(system).registry()).route();
     Route gateway = org.apache.pekko.http.javadsl.server.Directives.concat(webhook,
         new org.linecommerce.gateway.http.ChatAdminRoutes(system).route());
-    return Optional.of(new org.linecommerce.gateway.http.DevOutboxRoutes(system).route()
-        .map(dev -> org.apache.pekko.http.javadsl.server.Directives.concat(gateway, dev)).orElse(gateway));
+    Route withOutbox = new org.linecommerce.gateway.http.DevOutboxRoutes(system).route()
+        .map(dev -> org.apache.pekko.http.javadsl.server.Directives.concat(gateway, dev)).orElse(gateway);
+    return Optional.of(new org.linecommerce.gateway.http.DevChatRoutes(system).route()
+        .map(chat -> org.apache.pekko.http.javadsl.server.Directives.concat(withOutbox, chat)).orElse(withOutbox));
+  }
+
+  /** In dry-run, where to open the LINE simulator (the last line the README's run command prints). */
+  @Override
+  public void httpStarted(NodeContext context, String baseUrl) {
+    if (org.linecommerce.gateway.line.LineChannel.get(context.system()).dryRun()) {
+      log.info("LINE simulator: open {}/dev/chat (dry-run: nothing is sent to LINE; replies are at {}/dev/line/outbox)",
+          baseUrl, baseUrl);
+    }
   }
 }

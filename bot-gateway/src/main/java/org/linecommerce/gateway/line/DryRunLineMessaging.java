@@ -1,6 +1,7 @@
 package org.linecommerce.gateway.line;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -12,12 +13,15 @@ import org.linecommerce.runtime.MessageMeta;
 /**
  * LINE in dry-run (no channel access token): nothing leaves the node; every call is recorded in
  * the {@link LineOutbox} and answered as LINE would — sent, or for a push whose retry key was
- * already accepted {@link LineResult.AlreadyAccepted}; a profile is a plausible development one.
+ * already accepted {@link LineResult.AlreadyAccepted}; a profile is the one registered for the user
+ * with {@link #registerProfile} (the chat simulator at {@code /dev/chat} registers the name and
+ * language its user picked), else a plausible development one without a language.
  */
 public final class DryRunLineMessaging implements LineMessaging {
 
   private final LineOutbox outbox;
   private final Set<UUID> acceptedKeys = ConcurrentHashMap.newKeySet();
+  private final Map<String, LineProfile> profiles = new ConcurrentHashMap<>();
 
   public DryRunLineMessaging(LineOutbox outbox) {
     this.outbox = outbox;
@@ -49,8 +53,15 @@ public final class DryRunLineMessaging implements LineMessaging {
     return done(new LineResult.Sent("dry-run-" + e.seq()));
   }
 
+  /** From now on {@link #profile} answers {@code profile} for its user (as LINE would after a profile change). */
+  public void registerProfile(LineProfile profile) {
+    profiles.put(profile.userId(), profile);
+  }
+
   @Override
   public CompletionStage<Optional<LineProfile>> profile(String userId, MessageMeta meta) {
+    LineProfile registered = profiles.get(userId);
+    if (registered != null) return CompletableFuture.completedFuture(Optional.of(registered));
     String tail = userId.length() > 6 ? userId.substring(userId.length() - 6) : userId;
     return CompletableFuture.completedFuture(Optional.of(
         new LineProfile(userId, "Dev user " + tail, null, "dry-run profile", null)));

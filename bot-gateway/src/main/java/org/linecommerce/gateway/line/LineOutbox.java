@@ -69,4 +69,9 @@ public final class LineOutbox {
     listeners.add(listener);
     return () -> listeners.remove(listener);
   }
+
+  /** How many subscriptions are open (a stream that ended must have closed its own). */
+  public int subscribers() {
+    return listeners.size();
+  }
 }

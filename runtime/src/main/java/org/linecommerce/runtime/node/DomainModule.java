@@ -35,4 +35,11 @@ public interface DomainModule {
   default Optional<Route> routes(NodeContext context) {
     return Optional.empty();
   }
+
+  /**
+   * Called on hosting nodes once the HTTP server listens, with the address to reach it from this
+   * machine ({@code http://127.0.0.1:8080}, the bound port): e.g. to log where a module's pages are.
+   * A failure here is logged and does not stop the node.
+   */
+  default void httpStarted(NodeContext context, String baseUrl) {}
 }

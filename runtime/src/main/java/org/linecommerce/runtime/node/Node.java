@@ -114,6 +114,15 @@ public final class Node {
           bootstrap ? "[cluster bootstrap]" : settings.seedNodes().isEmpty() ? "[self]" : settings.seedNodes(),
           db.profile().name().toLowerCase(),
           db.describe());
+      String baseUrl = "http://" + reachableHost(settings.httpInterface()) + ":" + node.httpPort();
+      for (DomainModule module : modules) {
+        if (!context.hosts(module.role())) continue;
+        try {
+          module.httpStarted(context, baseUrl);
+        } catch (RuntimeException e) {
+          log.warn("Module {} failed after the HTTP server started: {}", module.name(), rootMessage(e));
+        }
+      }
       return node;
     } catch (Exception e) {
       system.terminate();
@@ -146,6 +155,12 @@ public final class Node {
         backoffMs = Math.min(backoffMs * 2, 5_000);
       }
     }
+  }
+
+  /** The host to print for an HTTP interface: a wildcard bind is reached at 127.0.0.1. */
+  private static String reachableHost(String httpInterface) {
+    if (httpInterface.equals("0.0.0.0") || httpInterface.equals("::") || httpInterface.equals("[::]")) return "127.0.0.1";
+    return httpInterface.contains(":") && !httpInterface.startsWith("[") ? "[" + httpInterface + "]" : httpInterface;
   }
 
   private static String rootMessage(Throwable e) {
