@@ -60,6 +60,7 @@ public final class Node {
     NodeSettings settings = NodeSettings.fromConfig(config);
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), settings.systemName(), config);
     try {
+      org.linecommerce.runtime.tracing.LogContext.nodeStarted(system); org.linecommerce.runtime.tracing.Tracing.get(system);
       Database database = Database.get(system);
       migrateWithRetry(database, config.getDuration("linecommerce.db.startup-timeout"));
 
