@@ -44,11 +44,42 @@ class TracePropagationTest {
   @Test
   void withTracingOffTheWebhooksTraceIdReachesTheAiVendorAndTheLineReply() throws Exception {
     try (Node node = Node.start(null)) {
-      node.sendTextWebhook("Utraceoff" + Long.toHexString(System.nanoTime()), "do you have matcha?");
+      node.send(node.line.textEvent("Utraceoff" + Long.toHexString(System.nanoTime()), "do you have matcha?"), TRACEPARENT);
       node.awaitAnswered();
       // no spans: the meta's traceparent travels unchanged
       assertThat(node.lineTraceparents()).allSatisfy(tp -> assertThat(tp).isEqualTo(TRACEPARENT));
       assertThat(node.vendorTraceparents()).allSatisfy(tp -> assertThat(tp).isEqualTo(TRACEPARENT));
+    }
+  }
+
+  /**
+   * A follow starts the onboarding saga (profile call, welcome); an order left unconfirmed is
+   * expired by the checkout saga's deadline, and the order-event subscription pushes the expiry.
+   * Each LINE call carries the trace of the webhook that caused it, across the sagas' persisted
+   * steps and the subscription.
+   */
+  @Test
+  void sagasAndSubscriptionsContinueTheTraceOfTheWebhookThatCausedThem() throws Exception {
+    String follow = "00-" + "1f".repeat(16) + "-" + PARENT_ID + "-01";
+    String order = "00-" + "2e".repeat(16) + "-" + PARENT_ID + "-01";
+    try (Node node = Node.start(null)) {
+      String userId = "Utracesaga" + Long.toHexString(System.nanoTime());
+      node.line.addProfile(userId, "Aiko", "en");
+      node.send(node.line.followEvent(userId, false), follow);
+      node.awaitDeliveries(userId, 1);
+      int afterFollow = node.line.requests().size();
+
+      node.send(node.line.postbackEvent(userId, "action=order_product&productId=matcha-powder-1&quantity=1"), order);
+      node.awaitDeliveries(userId, 3); // the order summary, then the expiry pushed by the subscription
+      assertThat(node.line.deliveriesTo(userId).get(2).via()).isEqualTo("push");
+
+      List<FakeHttpServer.RecordedRequest> calls = node.line.requests();
+      assertThat(calls.subList(0, afterFollow)).as("the onboarding saga's calls (profile, welcome)")
+          .anySatisfy(r -> assertThat(r.path()).startsWith(FakeLinePlatform.PROFILE_PATH))
+          .allSatisfy(r -> assertThat(r.header("traceparent")).isEqualTo(follow));
+      assertThat(calls.subList(afterFollow, calls.size())).as("the order summary and the expiry push")
+          .anySatisfy(r -> assertThat(r.path()).isEqualTo(FakeLinePlatform.PUSH_PATH))
+          .allSatisfy(r -> assertThat(r.header("traceparent")).isEqualTo(order));
     }
   }
 
@@ -67,7 +98,7 @@ class TracePropagationTest {
     });
     collector.start();
     try (Node node = Node.start("http://127.0.0.1:" + collector.getAddress().getPort())) {
-      node.sendTextWebhook("Utraceon" + Long.toHexString(System.nanoTime()), "do you have matcha?");
+      node.send(node.line.textEvent("Utraceon" + Long.toHexString(System.nanoTime()), "do you have matcha?"), TRACEPARENT);
       node.awaitAnswered();
       // the trace id stays; the parent is a span of the node (the webhook's server span, a client span)
       assertThat(node.lineTraceparents()).allSatisfy(tp ->
@@ -95,6 +126,7 @@ class TracePropagationTest {
       TestDatabase db = TestDatabase.h2();
       String config = line.nodeConfig()
           + "linecommerce.gateway.inbox.reorder-delay = 100 ms\n"
+          + "linecommerce.orders.reservation-ttl = 3s\n"
           + "linecommerce.conversation.providers = \"openai,local\"\n"
           + "linecommerce.conversation.openai.base-url = \"" + vendor.apiBaseUrl() + "\"\n"
           + "linecommerce.conversation.openai.api-key = \"sk-trace-test\"\n"
@@ -105,16 +137,28 @@ class TracePropagationTest {
       return new Node(db, cluster, line, vendor);
     }
 
-    void sendTextWebhook(String userId, String text) throws Exception {
-      byte[] body = line.webhookBody(List.of(line.textEvent(userId, text))).getBytes(StandardCharsets.UTF_8);
-      HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
+    void send(FakeLinePlatform.WebhookEvent event, String traceparent) throws Exception {
+      byte[] body = line.webhookBody(List.of(event)).getBytes(StandardCharsets.UTF_8);
+      HttpRequest request = HttpRequest.newBuilder(
               URI.create("http://127.0.0.1:" + cluster.node(0).httpPort() + "/webhook"))
           .header("Content-Type", "application/json")
           .header("x-line-signature", line.sign(body))
-          .header("traceparent", TRACEPARENT)
+          .header("traceparent", traceparent)
           .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-          .build(), HttpResponse.BodyHandlers.ofString());
-      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+          .build();
+      // a 503 (the inbox not answering in time on a fresh, busy node) is redelivered, as LINE does
+      Awaitility.await("webhook acknowledged").atMost(Duration.ofSeconds(30)).pollInSameThread()
+          .pollInterval(Duration.ofMillis(500))
+          .until(() -> HTTP.send(request, HttpResponse.BodyHandlers.ofString()).statusCode(), status -> {
+            assertThat(status).isIn(200, 503);
+            return status == 200;
+          });
+    }
+
+    void awaitDeliveries(String chatId, int count) {
+      Awaitility.await(count + " deliveries to " + chatId).atMost(Duration.ofSeconds(40))
+          .pollInSameThread().pollInterval(Duration.ofMillis(100))
+          .until(() -> line.deliveriesTo(chatId).size() >= count);
     }
 
     void awaitAnswered() {
