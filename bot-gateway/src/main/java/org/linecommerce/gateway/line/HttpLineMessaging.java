@@ -54,6 +54,7 @@ public final class HttpLineMessaging implements LineMessaging {
   private final CircuitBreaker breaker;
   private final RateLimiter messagesRate;
   private final RateLimiter loadingRate;
+  private final Tracing tracing;
 
   public HttpLineMessaging(ActorSystem<?> system, LineSettings settings) {
     this.system = system;
@@ -63,6 +64,7 @@ public final class HttpLineMessaging implements LineMessaging {
     this.breaker = ResilientAsk.get(system).breakerFor(BREAKER);
     this.messagesRate = RateLimiter.create(settings.messagesRate());
     this.loadingRate = RateLimiter.create(settings.loadingRate());
+    this.tracing = Tracing.get(system);
   }
 
   @Override
@@ -88,7 +90,7 @@ public final class HttpLineMessaging implements LineMessaging {
   @Override
   public CompletionStage<Optional<LineProfile>> profile(String userId, MessageMeta meta) {
     HttpRequest request = withHeaders(HttpRequest.GET(settings.apiBaseUrl() + "/v2/bot/profile/" + userId), null, meta);
-    return Tracing.get(system).traced("LINE GET /v2/bot/profile", meta, request, this::exchange, Answer::status).thenApply(answer -> {
+    return tracing.traced("LINE GET /v2/bot/profile", meta, request, this::exchange, Answer::status).thenApply(answer -> {
       if (answer.status == 404) return Optional.<LineProfile>empty();
       if (answer.status / 100 != 2) {
         throw new IllegalStateException("LINE profile lookup answered " + answer.status);
@@ -107,7 +109,7 @@ public final class HttpLineMessaging implements LineMessaging {
     }
     HttpRequest request = withHeaders(
         HttpRequest.POST(settings.apiBaseUrl() + path).withEntity(ContentTypes.APPLICATION_JSON, body), retryKey, meta);
-    return Tracing.get(system).traced("LINE POST " + path, meta, request, this::exchange, Answer::status)
+    return tracing.traced("LINE POST " + path, meta, request, this::exchange, Answer::status)
         .thenApply(answer -> classify(answer, push))
         .exceptionally(error -> new LineResult.Unavailable(describe(error)))
         .thenApply(result -> {
