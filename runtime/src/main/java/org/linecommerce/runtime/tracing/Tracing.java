@@ -63,6 +63,11 @@ import org.slf4j.LoggerFactory;
  *       trace id reaches LINE and the AI vendors either way.
  * </ul>
  *
+ * <p>Both kinds carry the attribute {@code linecommerce.correlation_id}, the id every log line of
+ * the request has in its MDC ({@link LogContext}), so a trace leads to its logs. A request that
+ * runs into the edge's request timeout leaves its server span unended (not exported): Pekko sends
+ * the timeout answer outside the route.
+ *
  * <p>Spans are exported by a {@link BatchSpanProcessor}, flushed and shut down in coordinated
  * shutdown ({@code before-actor-system-terminate}). The resource names the service
  * ({@code linecommerce.tracing.service-name}, {@code OTEL_SERVICE_NAME}) and the node's address
@@ -161,6 +166,7 @@ public final class Tracing implements Extension {
           .setParent(parent(traceparent))
           .setAttribute(HTTP_METHOD, request.method().value())
           .setAttribute(URL_PATH, request.getUri().path())
+          .setAttribute(CORRELATION_ID, org.linecommerce.runtime.http.CorrelationId.of(request))
           .startSpan();
       String own = traceparentOf(span).orElse(traceparent);
       return Directives.mapRequest(r -> r.addAttribute(TraceContext.ATTRIBUTE, own), () ->
