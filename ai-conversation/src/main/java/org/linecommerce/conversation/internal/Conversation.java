@@ -45,6 +45,7 @@ import org.linecommerce.conversation.api.GenerateRequest;
 import org.linecommerce.conversation.internal.nlu.Analysis;
 import org.linecommerce.conversation.internal.provider.ProviderFailure;
 import org.linecommerce.runtime.MessageMeta;
+import org.linecommerce.runtime.tracing.LogContext;
 import org.linecommerce.runtime.entity.IdlePassivation;
 import org.linecommerce.runtime.entity.RememberedEntities;
 import org.linecommerce.runtime.subscription.EventTags;
@@ -116,7 +117,18 @@ public final class Conversation
   /** The entity; {@code shard} is null outside sharding. */
   public static Behavior<ConversationCommand> create(String userId, ActorRef<ClusterSharding.ShardCommand> shard,
       ShopAssistant assistant) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Conversation(userId, ctx, timers, shard, assistant)));
+    return LogContext.withMdc(ConversationCommand.class, ConversationCommand.ENTITY_KEY.name() + "|" + userId, Conversation::metaOf,
+        Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Conversation(userId, ctx, timers, shard, assistant))));
+  }
+
+  /** The metadata a command carries, for the ids in the MDC of what its handling logs; null when it has none. */
+  private static MessageMeta metaOf(ConversationCommand command) {
+    if (command instanceof Generate c) return c.meta();
+    if (command instanceof TurnFinished c) return c.meta();
+    if (command instanceof HandBack c) return c.meta();
+    if (command instanceof RefreshProfile c) return c.meta();
+    if (command instanceof NoteViewedProducts c) return c.meta();
+    return null;
   }
 
   @Override

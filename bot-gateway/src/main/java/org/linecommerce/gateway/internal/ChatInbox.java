@@ -38,6 +38,7 @@ import org.linecommerce.runtime.entity.IdlePassivation;
 import org.linecommerce.runtime.entity.RememberedEntities;
 import org.linecommerce.runtime.resilience.Stages;
 import org.linecommerce.runtime.subscription.EventTags;
+import org.linecommerce.runtime.tracing.LogContext;
 
 /**
  * One inbox per chat (a user, group or room id; sharded with remember-entities on {@code gateway}
@@ -122,7 +123,9 @@ public final class ChatInbox
   /** The entity; {@code shard} is null outside sharding. */
   public static Behavior<ChatInboxCommand> create(String chatId, ActorRef<ClusterSharding.ShardCommand> shard,
       ChatReactions reactions) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ChatInbox(chatId, ctx, timers, shard, reactions)));
+    return LogContext.withMdc(ChatInboxCommand.class, ChatInboxCommand.ENTITY_KEY.name() + "|" + chatId,
+        command -> command instanceof Accept a ? a.meta() : null,
+        Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ChatInbox(chatId, ctx, timers, shard, reactions))));
   }
 
   @Override
@@ -183,7 +186,7 @@ public final class ChatInbox
     inFlight = pending.eventId();
     CompletionStage<Done> reaction;
     try {
-      reaction = reactions.react(pending.event(), pending.meta());
+      reaction = LogContext.call(pending.meta(), null, () -> reactions.react(pending.event(), pending.meta()));
       if (reaction == null) reaction = CompletableFuture.failedFuture(new IllegalStateException("the reaction returned null"));
     } catch (RuntimeException e) {
       reaction = CompletableFuture.failedFuture(e);
@@ -197,6 +200,7 @@ public final class ChatInbox
     InboxState.Pending pending = state.pendingEvent(cmd.eventId());
     if (!cmd.eventId().equals(inFlight) || pending == null) return Effect().noReply();
     if (cmd.failure() == null) return recordHandled(pending, null);
+    LogContext.of(pending.meta(), null).forEach(org.slf4j.MDC::put); // the event's ids on the lines below
     if (cmd.attempt() < settings.maxAttempts()) {
       Duration delay = settings.backoff(cmd.attempt());
       context.getLog().warn("Reaction {} of {} to event {} failed ({}); retrying in {} ms", cmd.attempt(),

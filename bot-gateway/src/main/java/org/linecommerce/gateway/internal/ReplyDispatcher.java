@@ -35,6 +35,7 @@ import org.linecommerce.gateway.line.LineChannel;
 import org.linecommerce.gateway.line.LineMessaging;
 import org.linecommerce.gateway.line.LineResult;
 import org.linecommerce.runtime.MessageMeta;
+import org.linecommerce.runtime.tracing.LogContext;
 import org.linecommerce.runtime.entity.IdlePassivation;
 import org.linecommerce.runtime.entity.RememberedEntities;
 import org.linecommerce.runtime.resilience.AskResult;
@@ -121,7 +122,9 @@ public final class ReplyDispatcher
 
   /** The entity; {@code shard} is null outside sharding. */
   public static Behavior<OutboundCommand> create(String outboundId, ActorRef<ClusterSharding.ShardCommand> shard) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ReplyDispatcher(outboundId, ctx, timers, shard)));
+    return LogContext.withMdc(OutboundCommand.class, OutboundCommand.ENTITY_KEY.name() + "|" + outboundId,
+        command -> command instanceof OutboundCommand.Send send ? send.request().meta() : null,
+        Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ReplyDispatcher(outboundId, ctx, timers, shard))));
   }
 
   /**

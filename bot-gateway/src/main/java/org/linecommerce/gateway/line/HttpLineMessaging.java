@@ -22,6 +22,7 @@ import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.pattern.CircuitBreaker;
 import org.apache.pekko.stream.Materializer;
 import org.linecommerce.runtime.MessageMeta;
+import org.linecommerce.runtime.tracing.Tracing;
 import org.linecommerce.runtime.http.RateLimiter;
 import org.linecommerce.runtime.resilience.ResilientAsk;
 import org.linecommerce.runtime.resilience.Stages;
@@ -37,8 +38,8 @@ import org.slf4j.LoggerFactory;
  * it; while open, calls answer {@link LineResult.Unavailable} without reaching LINE), and through a
  * client-side token bucket below LINE's per-channel limit (messages and loading animation have
  * separate buckets; a call over it answers {@link LineResult.RateLimited} without being sent).
- * Answers are classified into {@link LineResult}s; the W3C {@code traceparent} of the call's
- * {@link MessageMeta} is forwarded.
+ * Answers are classified into {@link LineResult}s; each call is a client span ({@link Tracing#traced})
+ * and carries a W3C {@code traceparent} with the trace id of the call's {@link MessageMeta}.
  */
 public final class HttpLineMessaging implements LineMessaging {
 
@@ -53,6 +54,7 @@ public final class HttpLineMessaging implements LineMessaging {
   private final CircuitBreaker breaker;
   private final RateLimiter messagesRate;
   private final RateLimiter loadingRate;
+  private final Tracing tracing;
 
   public HttpLineMessaging(ActorSystem<?> system, LineSettings settings) {
     this.system = system;
@@ -62,6 +64,7 @@ public final class HttpLineMessaging implements LineMessaging {
     this.breaker = ResilientAsk.get(system).breakerFor(BREAKER);
     this.messagesRate = RateLimiter.create(settings.messagesRate());
     this.loadingRate = RateLimiter.create(settings.loadingRate());
+    this.tracing = Tracing.get(system);
   }
 
   @Override
@@ -87,7 +90,7 @@ public final class HttpLineMessaging implements LineMessaging {
   @Override
   public CompletionStage<Optional<LineProfile>> profile(String userId, MessageMeta meta) {
     HttpRequest request = withHeaders(HttpRequest.GET(settings.apiBaseUrl() + "/v2/bot/profile/" + userId), null, meta);
-    return exchange(request).thenApply(answer -> {
+    return tracing.traced("LINE GET /v2/bot/profile", meta, request, this::exchange, Answer::status).thenApply(answer -> {
       if (answer.status == 404) return Optional.<LineProfile>empty();
       if (answer.status / 100 != 2) {
         throw new IllegalStateException("LINE profile lookup answered " + answer.status);
@@ -106,7 +109,7 @@ public final class HttpLineMessaging implements LineMessaging {
     }
     HttpRequest request = withHeaders(
         HttpRequest.POST(settings.apiBaseUrl() + path).withEntity(ContentTypes.APPLICATION_JSON, body), retryKey, meta);
-    return exchange(request)
+    return tracing.traced("LINE POST " + path, meta, request, this::exchange, Answer::status)
         .thenApply(answer -> classify(answer, push))
         .exceptionally(error -> new LineResult.Unavailable(describe(error)))
         .thenApply(result -> {
@@ -174,7 +177,6 @@ public final class HttpLineMessaging implements LineMessaging {
   private HttpRequest withHeaders(HttpRequest request, UUID retryKey, MessageMeta meta) {
     HttpRequest r = request.addHeader(Authorization.oauth2(settings.channelAccessToken()));
     if (retryKey != null) r = r.addHeader(RawHeader.create("X-Line-Retry-Key", retryKey.toString()));
-    if (meta != null && meta.traceparent() != null) r = r.addHeader(RawHeader.create("traceparent", meta.traceparent()));
     return r;
   }
 

@@ -35,6 +35,7 @@ public final class Transition<E, S> {
   private final S before;
   private S state;
   private String rootCorrelation;
+  private String rootTraceparent;
 
   /**
    * @param state the entity's state before the command
@@ -53,8 +54,10 @@ public final class Transition<E, S> {
   /** Metadata for the next event: caused by the command, or a root message when it had no metadata. */
   public MessageMeta meta() {
     if (cause != null) return cause.causes(source);
-    MessageMeta root = MessageMeta.root(source, rootCorrelation);
+    // one correlation and one trace for all events of the command
+    MessageMeta root = MessageMeta.root(source, rootCorrelation, rootTraceparent);
     rootCorrelation = root.correlationId();
+    rootTraceparent = root.traceparent();
     return root;
   }
 

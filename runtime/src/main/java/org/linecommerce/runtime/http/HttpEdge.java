@@ -138,11 +138,12 @@ public final class HttpEdge {
     return CorrelationId.establish(() ->
         correlationId(id ->
             TraceContext.establish(() ->
+                org.linecommerce.runtime.tracing.Tracing.serverSpan(system, () ->
                 Directives.withRequestTimeoutResponse(request -> timedOut(system, id, requestTimeout), () ->
                     Directives.mapResponse(response -> Problems.normalize(system, response, id), () ->
                         bodyLimit.limitEntity(() ->
                             Directives.handleExceptions(exceptions, () ->
-                                Directives.handleRejections(rejections, () -> guarded))))))));
+                                Directives.handleRejections(rejections, () -> guarded)))))))));
   }
 
   /**

@@ -64,6 +64,8 @@ public final class Node {
     NodeSettings settings = NodeSettings.fromConfig(config);
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), settings.systemName(), config);
     try {
+      org.linecommerce.runtime.tracing.LogContext.nodeStarted(system); // node address on every log line; LOG_FORMAT checked
+      org.linecommerce.runtime.tracing.Tracing.get(system); // OTLP exporter (when configured) and its flush on shutdown
       Database database = Database.get(system);
       migrateWithRetry(database, config.getDuration("linecommerce.db.startup-timeout"));
 

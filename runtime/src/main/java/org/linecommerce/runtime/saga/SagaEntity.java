@@ -94,7 +94,9 @@ final class SagaEntity extends EventSourcedBehaviorWithEnforcedReplies<Command, 
   }
 
   static Behavior<Command> create(String sagaId, ActorRef<ClusterSharding.ShardCommand> shard) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new SagaEntity(sagaId, ctx, timers, shard)));
+    return org.linecommerce.runtime.tracing.LogContext.withMdc(Command.class, "Saga|" + sagaId,
+        command -> command instanceof Start s ? s.meta() : command instanceof Signal s ? s.meta() : null,
+        Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new SagaEntity(sagaId, ctx, timers, shard))));
   }
 
   @Override

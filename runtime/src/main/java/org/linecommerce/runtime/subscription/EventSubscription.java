@@ -29,6 +29,7 @@ import org.apache.pekko.projection.javadsl.SourceProvider;
 import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
 import org.linecommerce.runtime.persistence.DataSourceJdbcSession;
 import org.linecommerce.runtime.resilience.Stages;
+import org.linecommerce.runtime.tracing.LogContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -223,16 +224,18 @@ public final class EventSubscription<E> {
           }
           metrics.retried.increment();
           java.time.Duration backoff = settings.backoffAfter(delivery.attempt());
-          log.info("Subscription {}: attempt {}/{} for {} failed ({}); retrying in {} ms",
-              name, delivery.attempt(), settings.maxAttempts(), delivery.eventKey(), describe(cause), backoff.toMillis());
+          LogContext.run(metaOf(delivery), delivery.persistenceId(), () -> log.info(
+              "Subscription {}: attempt {}/{} for {} failed ({}); retrying in {} ms",
+              name, delivery.attempt(), settings.maxAttempts(), delivery.eventKey(), describe(cause), backoff.toMillis()));
           return Patterns.after(backoff, system, () -> attempt(delivery.nextAttempt()));
         })
         .thenCompose(next -> next);
   }
 
   private CompletionStage<Done> deadLetter(EventDelivery<?> delivery, Throwable cause) {
-    log.warn("Subscription {}: {} failed after {} attempt(s), sent to the dead-letter store: {}",
-        name, delivery.eventKey(), delivery.attempt(), describe(cause));
+    LogContext.run(metaOf(delivery), delivery.persistenceId(), () -> log.warn(
+        "Subscription {}: {} failed after {} attempt(s), sent to the dead-letter store: {}",
+        name, delivery.eventKey(), delivery.attempt(), describe(cause)));
     return deadLetters
         .record(delivery, describe(cause), delivery.attempt())
         .thenApply(stored -> {
@@ -263,7 +266,11 @@ public final class EventSubscription<E> {
   private CompletionStage<Done> invoke(EventDelivery<E> delivery) {
     CompletableFuture<Done> result = new CompletableFuture<>();
     try {
-      CompletionStage<Done> stage = handler.handle(delivery);
+      // the event's correlation and trace id on what the handler logs while it starts
+      CompletionStage<Done> stage;
+      try (LogContext.Scope ignored = LogContext.open(metaOf(delivery), delivery.persistenceId())) {
+        stage = handler.handle(delivery);
+      }
       if (stage == null) throw new NullPointerException("handler returned no CompletionStage");
       stage.whenCompleteAsync((done, failure) -> {
         if (failure != null) result.completeExceptionally(failure);
@@ -273,6 +280,10 @@ public final class EventSubscription<E> {
       result.completeExceptionally(e);
     }
     return Stages.orTimeout(result, settings.handlerTimeout(), system);
+  }
+
+  private static org.linecommerce.runtime.MessageMeta metaOf(EventDelivery<?> delivery) {
+    return delivery.event() instanceof org.linecommerce.runtime.DomainEvent d ? d.meta() : null;
   }
 
   static Throwable unwrap(Throwable failure) {

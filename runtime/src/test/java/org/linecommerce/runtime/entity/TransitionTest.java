@@ -40,7 +40,7 @@ class TransitionTest {
   }
 
   @Test
-  void withoutACauseEveryEventIsARootSharingOneCorrelationId() {
+  void withoutACauseEveryEventIsARootSharingOneCorrelationIdAndOneTrace() {
     Transition<Tally.Event, Tally.State> t = new Transition<>(new Tally.State(0, 0, false), Tally.State::apply, null, "tally");
     MessageMeta first = t.meta();
     MessageMeta second = t.meta();
@@ -48,9 +48,11 @@ class TransitionTest {
     assertThat(second.causationId()).isNull();
     assertThat(first.source()).isEqualTo("tally");
     assertThat(second.correlationId()).isEqualTo(first.correlationId());
+    assertThat(second.traceparent()).isEqualTo(first.traceparent());
     assertThat(second.messageId()).isNotEqualTo(first.messageId());
 
     MessageMeta otherCommand = new Transition<>(new Tally.State(0, 0, false), Tally.State::apply, null, "tally").meta();
     assertThat(otherCommand.correlationId()).isNotEqualTo(first.correlationId());
+    assertThat(otherCommand.traceparent()).isNotEqualTo(first.traceparent());
   }
 }

@@ -23,6 +23,7 @@ import org.apache.pekko.http.javadsl.settings.ConnectionPoolSettings;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.SystemMaterializer;
 import org.linecommerce.runtime.resilience.Stages;
+import org.linecommerce.runtime.tracing.Tracing;
 
 /**
  * The {@code openai} provider: any OpenAI-compatible chat-completions API (OpenAI, DeepSeek,
@@ -85,9 +86,9 @@ public final class OpenAiProvider implements AiProvider {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    CompletionStage<ProviderReply> reply = http
-        .singleRequest(httpRequest, https, pool, Adapter.toClassic(system).log())
-        .thenComposeAsync(response -> read(response), executor);
+    CompletionStage<ProviderReply> reply = Tracing.get(system).traced("AI " + NAME + " chat.completions", request.meta(), httpRequest,
+        traced -> http.singleRequest(traced, https, pool, Adapter.toClassic(system).log())
+            .thenComposeAsync(response -> read(response), executor));
     return Stages.onSystem(reply, system);
   }
 

@@ -22,6 +22,7 @@ import org.apache.pekko.pattern.CircuitBreaker;
 import org.apache.pekko.pattern.CircuitBreakerOpenException;
 import org.linecommerce.runtime.health.Metrics;
 import org.linecommerce.runtime.resilience.Stages;
+import org.linecommerce.runtime.tracing.LogContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -170,7 +171,7 @@ public final class ProviderChain implements Extension {
                   ? cause.getMessage()
                   : cause.getClass().getSimpleName() + ": " + cause.getMessage());
           failures.add(new ProviderFailure(g.name(), reason, ms));
-          log.warn("AI provider {} failed after {} ms: {}", g.name(), ms, reason);
+          LogContext.run(request.meta(), null, () -> log.warn("AI provider {} failed after {} ms: {}", g.name(), ms, reason));
         }
       } catch (RuntimeException e) {
         log.error("provider chain bookkeeping failed", e);
