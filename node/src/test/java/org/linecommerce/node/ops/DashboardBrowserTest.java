@@ -8,7 +8,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import org.apache.pekko.Done;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,6 +20,9 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.linecommerce.node.Main;
+import org.linecommerce.runtime.saga.Saga;
+import org.linecommerce.runtime.subscription.EventSubscription;
+import org.linecommerce.runtime.subscription.SubscriptionSettings;
 import org.linecommerce.testkit.FakeLinePlatform;
 import org.linecommerce.testkit.HeadlessBrowser;
 import org.linecommerce.testkit.InProcessCluster;
@@ -32,7 +38,8 @@ import org.openqa.selenium.WebElement;
  * three-node cluster on PostgreSQL whose nodes have different roles: the page refuses to show
  * anything without the admin token, then shows the three members with their roles, the shards of
  * each node, the onboarding saga a follow started (with its timeline), a chat waiting in handoff
- * that an operator answers and hands back from the page, the AI providers and the webhook chart.
+ * that an operator answers and hands back from the page, a dead letter retried from the page, the AI
+ * providers and the webhook chart.
  * Screenshots go to {@code target/screenshots/dashboard-*.png}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -45,6 +52,7 @@ class DashboardBrowserTest {
   private static InProcessCluster cluster;
   private static FakeLinePlatform line;
   private static HeadlessBrowser browser;
+  private static final AtomicBoolean refusing = new AtomicBoolean(true);
 
   @BeforeAll
   static void start() {
@@ -58,6 +66,12 @@ class DashboardBrowserTest {
     cluster.startNode(ConfigFactory.parseString("linecommerce.node.roles = \"gateway,conversation\""));
     cluster.startNode(ConfigFactory.parseString("linecommerce.node.roles = \"customer,catalog\""));
     cluster.awaitAllUp();
+    // a subscription that refuses finished sagas while told to, so the page has a dead letter to retry
+    EventSubscription.start(cluster.system(0), "ops-dashboard-flaky", Saga.tags(cluster.system(0)), Saga.Event.class,
+        delivery -> refusing.get() && delivery.event() instanceof Saga.SagaCompleted
+            ? CompletableFuture.failedFuture(new IllegalStateException("refused " + delivery.eventKey()))
+            : CompletableFuture.completedFuture(Done.getInstance()),
+        SubscriptionSettings.create(cluster.system(0)).withMaxAttempts(1));
     browser = HeadlessBrowser.start();
     browser.driver().manage().window().setSize(new Dimension(1280, 1800));
   }
@@ -161,6 +175,28 @@ class DashboardBrowserTest {
 
   @Test
   @Order(4)
+  void aDeadLetterIsShownAndItsRetryButtonRedeliversIt() {
+    By deadLetter = By.xpath("//table[@id='dead-letters']//tr[contains(@class,'dead-letter')][td[text()='ops-dashboard-flaky']]");
+    browser.waitUntil(WAIT, x -> !x.findElements(deadLetter).isEmpty());
+    String error = retrying(x -> x.findElement(deadLetter).getText());
+    assertThat(error).contains("refused", "Saga");
+    browser.screenshot("dashboard-dead-letter");
+
+    refusing.set(false);
+    browser.waitUntil(WAIT, x -> {
+      try {
+        x.findElement(deadLetter).findElement(By.cssSelector("button.retry")).click();
+        return true;
+      } catch (StaleElementReferenceException e) {
+        return false;
+      }
+    });
+    browser.waitUntil(WAIT, x -> x.findElement(By.id("dead-letter-result")).getText().contains("redelivered"));
+    browser.waitUntil(WAIT, x -> x.findElements(deadLetter).isEmpty());
+  }
+
+  @Test
+  @Order(5)
   void theAiProvidersAndTheWebhookChartAreShownWithoutErrors() {
     browser.waitUntil(WAIT, x -> !x.findElements(By.cssSelector("#providers tr.provider[data-provider='local']")).isEmpty());
     String breaker = retrying(x -> x.findElement(By.cssSelector("#providers tr.provider[data-provider='local'] td.breaker")).getText());
