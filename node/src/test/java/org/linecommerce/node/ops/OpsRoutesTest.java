@@ -17,7 +17,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.linecommerce.node.Main;
+import org.linecommerce.runtime.MessageMeta;
+import org.linecommerce.runtime.ops.RecentSagas;
+import org.linecommerce.runtime.saga.Saga;
 import org.linecommerce.runtime.saga.SagaDefinition;
+import org.linecommerce.runtime.subscription.EventDelivery;
 import org.linecommerce.runtime.saga.SagaStep;
 import org.linecommerce.runtime.saga.Sagas;
 import org.linecommerce.runtime.saga.StepOutcome;
@@ -124,6 +128,12 @@ class OpsRoutesTest {
     Sagas.get(system).signal("ops-probe-1", "confirm", java.util.Map.of("confirmed", true)).toCompletableFuture().get();
     Awaitility.await("listed as completed").atMost(Duration.ofSeconds(30)).pollInSameThread().untilAsserted(() ->
         assertThat(saga("ops-probe-1").path("status").asText()).isEqualTo("completed"));
+
+    // at-least-once: an old event delivered again (a replay after a crash) does not move the row back
+    var replayed = new Saga.StepAwaitingSignal("ops-probe-1", MessageMeta.root("test", "replay"), 0, "confirm", "cmd-1", null);
+    RecentSagas.of(system).handle(new EventDelivery<Saga.Event>(RecentSagas.NAME, "Saga|ops-probe-1", 2, replayed,
+        java.time.Instant.now(), 1, false)).toCompletableFuture().get();
+    assertThat(saga("ops-probe-1").path("status").asText()).isEqualTo("completed");
 
     JsonNode timeline = json(get("/admin/sagas/ops-probe-1", ADMIN)).path("timeline");
     assertThat(timeline.size()).isGreaterThanOrEqualTo(3);
