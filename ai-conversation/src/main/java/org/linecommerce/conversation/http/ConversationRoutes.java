@@ -75,6 +75,8 @@ import org.slf4j.LoggerFactory;
  *       1..100 (default 10; like the products route, anything else is 400, not clamped).
  *   <li>{@code GET /api/v1/ai/providers/stats} → 200 {@code {providers:[{name, requests, failures,
  *       p50Ms, p95Ms, breaker, promptTokens, completionTokens}]}}, the chain's order, this node's figures.
+ *   <li>{@code GET /admin/ai/providers/stats} → the same as {@code /api/v1/ai/providers/stats}, for the
+ *       operations dashboard (admin token).
  *   <li>{@code POST /admin/conversations/{userId}/handback} with an optional body {@code {operator?}}
  *       → 200 {@link ViewJson}: the chat is with the bot again (also 200 when it already was).
  * </ul>
@@ -238,7 +240,10 @@ public final class ConversationRoutes {
             Directives.path(PathMatchers.segment("conversations").slash(PathMatchers.segment()),
                 userId -> Directives.get(() -> Directives.extractUri(uri -> history(userId, uri))))))),
         Directives.path(PathMatchers.segment("admin").slash("conversations").slash(PathMatchers.segment()).slash("handback"),
-            userId -> Directives.post(() -> handBack(userId))));
+            userId -> Directives.post(() -> handBack(userId))),
+        // the same figures for the operations dashboard, which holds only the admin token
+        Directives.path(PathMatchers.segment("admin").slash("ai").slash("providers").slash("stats"),
+            () -> Directives.get(this::providerStats)));
   }
 
   private Route generate() {

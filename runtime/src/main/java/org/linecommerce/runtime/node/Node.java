@@ -21,6 +21,7 @@ import org.apache.pekko.management.javadsl.PekkoManagement;
 import org.linecommerce.runtime.health.HealthRoutes;
 import org.linecommerce.runtime.health.Metrics;
 import org.linecommerce.runtime.http.HttpEdge;
+import org.linecommerce.runtime.ops.OpsRoutes;
 import org.linecommerce.runtime.persistence.Database;
 import org.linecommerce.runtime.persistence.DatabaseSettings;
 import org.linecommerce.runtime.persistence.SchemaMigrations;
@@ -87,6 +88,7 @@ public final class Node {
         }
       }
       routes.add(SagaRoutes.route(system)); // after modules: definitions registered first
+      routes.add(OpsRoutes.route(system)); // GET /dev/dashboard and the admin routes it reads
 
       String managementUri =
           PekkoManagement.get(system).start().toCompletableFuture().get(30, TimeUnit.SECONDS).toString();
