@@ -22,7 +22,7 @@ class HttpLineMessagingTest {
   @RegisterExtension
   static final NodeTestKit kit = NodeTestKit.h2().withConfig(LINE.nodeConfig()
       + "linecommerce.line.timeout = 700ms\n"
-      + "linecommerce.line.rate-limit.loading { requests-per-second = 1, burst = 1 }\n"
+      + "linecommerce.line.rate-limit.loading { requests-per-second = 0.01, burst = 1 }\n"
       + "linecommerce.resilience.breaker.max-failures = 1000\n");
 
   private final MessageMeta meta = MessageMeta.root("test", "corr-1");
