@@ -135,14 +135,14 @@ public final class HttpEdge {
         bodyLimit.refuseDeclaredOversize(() ->
             rateLimit(limiter, exempt, trustForwarded, clientIdHeader, () ->
                 authenticate(auth, () -> inner)));
-    return CorrelationId.establish(() ->
+    return HttpMetrics.measure(system, () -> CorrelationId.establish(() ->
         correlationId(id ->
             TraceContext.establish(() ->
                 Directives.withRequestTimeoutResponse(request -> timedOut(system, id, requestTimeout), () ->
                     Directives.mapResponse(response -> Problems.normalize(system, response, id), () ->
                         bodyLimit.limitEntity(() ->
                             Directives.handleExceptions(exceptions, () ->
-                                Directives.handleRejections(rejections, () -> guarded))))))));
+                                Directives.handleRejections(rejections, () -> guarded)))))))));
   }
 
   /**
