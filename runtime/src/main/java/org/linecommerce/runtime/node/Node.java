@@ -80,6 +80,7 @@ public final class Node {
         }
       }
       routes.add(SagaRoutes.route(system)); // after modules: definitions registered first
+      ClusterStatus.get(system); // polls this node's shard regions for GET /metrics
 
       String managementUri =
           PekkoManagement.get(system).start().toCompletableFuture().get(30, TimeUnit.SECONDS).toString();
