@@ -5,12 +5,15 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.TimeoutAccess;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.Uri;
 import org.apache.pekko.http.javadsl.server.Complete;
@@ -33,9 +36,10 @@ import org.linecommerce.runtime.health.Metrics;
  *
  * <p><b>The status</b> is the one the client received. {@link HttpEdge#wrap} puts this directive
  * outermost, so refusals of the edge (401, 413, 429), rejections and exceptions turned into
- * problem+json are counted with their final status. A route still running when the request timeout
- * ({@code pekko.http.server.request-timeout}) passes is counted then, as the 503 Pekko sends, with
- * the timeout as its duration; its late result is not counted again.
+ * problem+json are counted with their final status. A route still running when its request timeout
+ * passes ({@code pekko.http.server.request-timeout}, or what the route set with
+ * {@code withRequestTimeout}) is counted then, as the 503 Pekko sends, with the timeout as its
+ * duration; its late result is not counted again.
  */
 public final class HttpMetrics {
 
@@ -89,23 +93,44 @@ public final class HttpMetrics {
    */
   public static Route measure(ActorSystem<?> system, Supplier<Route> inner) {
     MeterRegistry registry = Metrics.get(system).registry();
-    Duration timeout = HttpEdge.requestTimeout(system.settings().config());
+    Duration configured = HttpEdge.requestTimeout(system.settings().config());
     Route route = inner.get();
     return Directives.extractRequest(request -> {
       long start = System.nanoTime();
       String method = method(request);
       String template = route(request.getUri());
+      // the request's own timeout, which a route may change (withRequestTimeout), else the configured one
+      Optional<TimeoutAccess> access =
+          request.getHeader(org.apache.pekko.http.javadsl.model.headers.TimeoutAccess.class).map(h -> h.timeoutAccess());
       AtomicBoolean counted = new AtomicBoolean();
-      Cancellable deadline = system.scheduler().scheduleOnce(timeout, () -> {
-        if (counted.compareAndSet(false, true)) record(registry, method, template, 503, timeout.toNanos());
-      }, system.executionContext());
+      AtomicReference<Cancellable> deadline = new AtomicReference<>();
+      Runnable[] check = new Runnable[1];
+      check[0] = () -> {
+        if (counted.get()) return;
+        long timeout = access.map(HttpMetrics::timeoutNanos).orElse(configured.toNanos());
+        if (timeout < 0) return; // no timeout: only the route's answer counts
+        long remaining = start + timeout - System.nanoTime();
+        if (remaining > 0) {
+          deadline.set(system.scheduler().scheduleOnce(Duration.ofNanos(remaining), check[0], system.executionContext()));
+        } else if (counted.compareAndSet(false, true)) {
+          record(registry, method, template, 503, timeout);
+        }
+      };
+      check[0].run();
       return Directives.mapRouteResultFuture(result -> result.whenComplete((done, failure) -> {
-        deadline.cancel();
+        Cancellable pending = deadline.get();
+        if (pending != null) pending.cancel();
         if (counted.compareAndSet(false, true)) {
           record(registry, method, template, status(done, failure), System.nanoTime() - start);
         }
       }), () -> route);
     });
+  }
+
+  /** The request timeout {@code access} holds now, in nanoseconds; -1 when infinite. */
+  private static long timeoutNanos(TimeoutAccess access) {
+    scala.concurrent.duration.Duration timeout = access.getTimeout();
+    return timeout.isFinite() ? timeout.toNanos() : -1;
   }
 
   private static int status(RouteResult result, Throwable failure) {

@@ -5,6 +5,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.concat;
 import static org.apache.pekko.http.javadsl.server.Directives.onSuccess;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
 import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
+import static org.apache.pekko.http.javadsl.server.Directives.withRequestTimeout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.linecommerce.runtime.http.EdgeServer.API_TOKEN;
 
@@ -33,12 +34,18 @@ class HttpMetricsTest {
   static void start() throws Exception {
     server = EdgeServer.start(
         Map.of("linecommerce.http.request-timeout", "700ms"),
-        system -> pathPrefix("api", () -> pathPrefix("v1", () -> pathPrefix("orders", () -> concat(
-            path(PathMatchers.segment(), id -> complete("order " + id)),
-            path(PathMatchers.segment().slash("confirm"), id -> onSuccess(
-                Patterns.after(Duration.ofSeconds(3), system.classicSystem().scheduler(), system.executionContext(),
-                    () -> CompletableFuture.completedFuture("late")),
-                text -> complete(text))))))));
+        system -> pathPrefix("api", () -> pathPrefix("v1", () -> concat(
+            pathPrefix("orders", () -> concat(
+                path(PathMatchers.segment(), id -> complete("order " + id)),
+                path(PathMatchers.segment().slash("confirm"), id -> onSuccess(
+                    Patterns.after(Duration.ofSeconds(3), system.classicSystem().scheduler(), system.executionContext(),
+                        () -> CompletableFuture.completedFuture("late")),
+                    text -> complete(text))))),
+            // a route with its own, longer request timeout answers after the edge's default
+            path(PathMatchers.segment("ai").slash("generate"), () -> withRequestTimeout(Duration.ofSeconds(5), () ->
+                onSuccess(Patterns.after(Duration.ofMillis(1500), system.classicSystem().scheduler(),
+                        system.executionContext(), () -> CompletableFuture.completedFuture("generated")),
+                    text -> complete(text))))))));
   }
 
   @AfterAll
@@ -85,13 +92,16 @@ class HttpMetricsTest {
     assertThat(server.get("/api/v1/orders/ord-3", null).statusCode()).isEqualTo(401);
     assertThat(server.get("/no/such/path-" + System.nanoTime(), null).statusCode()).isEqualTo(404);
     assertThat(server.get("/api/v1/orders/ord-4/confirm", API_TOKEN).statusCode()).isEqualTo(503);
+    assertThat(server.get("/api/v1/ai/generate", API_TOKEN).statusCode()).isEqualTo(200);
 
     Awaitility.await().atMost(Duration.ofSeconds(10)).pollInSameThread().untilAsserted(() -> {
       assertThat(count("GET", "/api/v1/orders/{id}", "200")).isEqualTo(2);
       assertThat(count("GET", "/api/v1/orders/{id}", "401")).isEqualTo(1);
       assertThat(count("GET", "unmatched", "404")).isEqualTo(1);
       assertThat(count("GET", "/api/v1/orders/{id}/confirm", "503")).isEqualTo(1);
+      assertThat(count("GET", "/api/v1/ai/generate", "200")).as("a route's own longer timeout is respected").isEqualTo(1);
     });
+    assertThat(count("GET", "/api/v1/ai/generate", "503")).isZero();
     // the timed-out route's late answer (after 3 s) is not counted a second time
     Awaitility.await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).pollInSameThread()
         .until(() -> count("GET", "/api/v1/orders/{id}/confirm", "200") == 0
