@@ -22,6 +22,7 @@ import org.linecommerce.catalog.CatalogModule;
 import org.linecommerce.conversation.ConversationModule;
 import org.linecommerce.customer.CustomerModule;
 import org.linecommerce.gateway.GatewayModule;
+import org.linecommerce.runtime.node.ClusterStatus;
 import org.linecommerce.runtime.saga.Saga;
 import org.linecommerce.runtime.subscription.EventSubscription;
 import org.linecommerce.runtime.subscription.SubscriptionSettings;
@@ -168,6 +169,18 @@ class MetricsScrapeTest {
       s.positive("jvm_threads_live_threads");
       s.positive("process_uptime_seconds");
     });
+
+    // the same numbers, as the dashboard reads them in code
+    ClusterStatus.Snapshot snapshot = ClusterStatus.get(cluster.system(0)).refresh().toCompletableFuture().get();
+    assertThat(snapshot.members()).singleElement().satisfies(member -> {
+      assertThat(member.address()).isEqualTo(snapshot.self());
+      assertThat(member.status()).isEqualTo("up");
+      assertThat(member.roles()).contains("gateway", "catalog");
+      assertThat(member.reachable()).isTrue();
+    });
+    assertThat(snapshot.sharding().get("ChatInbox").entities()).isGreaterThanOrEqualTo(1);
+    assertThat(snapshot.sharding().get("ChatInbox").shards()).isGreaterThanOrEqualTo(1);
+    assertThat(snapshot.shardingAt()).isNotNull();
 
     // a raw id never becomes a label: the route label is the template
     assertThat(scrape().text).doesNotContain("matcha-powder-1\"").doesNotContain(apiOrder);
