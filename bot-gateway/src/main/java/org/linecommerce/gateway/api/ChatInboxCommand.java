@@ -1,5 +1,6 @@
 package org.linecommerce.gateway.api;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
@@ -38,8 +39,21 @@ public sealed interface ChatInboxCommand extends CborSerializable {
    */
   non-sealed interface Internal extends ChatInboxCommand {}
 
-  /** The answer to {@link Accept}: how many events were new (now persisted) and how many were duplicates. */
-  record Accepted(int recorded, int duplicates) implements CborSerializable {}
+  /**
+   * The answer to {@link Accept}: how many events were new (now persisted) and how many were
+   * duplicates, and the duplicates' webhook event ids (for the per-type webhook metrics; empty when
+   * an older node answered, which did not send them).
+   */
+  record Accepted(int recorded, int duplicates, List<String> duplicateEventIds) implements CborSerializable {
+    @JsonCreator
+    public Accepted {
+      duplicateEventIds = duplicateEventIds == null ? List.of() : List.copyOf(duplicateEventIds);
+    }
+
+    public Accepted(int recorded, int duplicates) {
+      this(recorded, duplicates, List.of());
+    }
+  }
 
   /** What the inbox holds: events accepted but not handled yet (in handling order), and counters. */
   record Status(String chatId, List<String> pendingEventIds, long accepted, long handled, long failed)

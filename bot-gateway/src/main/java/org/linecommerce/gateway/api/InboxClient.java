@@ -49,13 +49,15 @@ public final class InboxClient {
     return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
       int recorded = 0;
       int duplicates = 0;
+      List<String> duplicateIds = new ArrayList<>();
       for (var ask : asks) {
         AskResult<ChatInboxCommand.Accepted> r = ask.join();
         if (!r.isOk()) return r;
         recorded += r.value().recorded();
         duplicates += r.value().duplicates();
+        duplicateIds.addAll(r.value().duplicateEventIds());
       }
-      return new AskResult.Ok<>(new ChatInboxCommand.Accepted(recorded, duplicates));
+      return new AskResult.Ok<>(new ChatInboxCommand.Accepted(recorded, duplicates, duplicateIds));
     });
   }
 

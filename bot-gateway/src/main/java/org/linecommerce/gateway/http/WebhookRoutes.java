@@ -80,8 +80,23 @@ public final class WebhookRoutes {
     Counter.builder("line_webhook_requests_total").tag("outcome", outcome).register(metrics).increment();
   }
 
-  private void countEvents(String result, int n) {
-    if (n > 0) Counter.builder("line_webhook_events_total").tag("result", result).register(metrics).increment(n);
+  /**
+   * {@code line_webhook_events_total{type, result}}: each event of a verified, parsed webhook by
+   * its LINE type (a type LINE may add later counts as {@code other}) and what became of it:
+   * {@code accepted} (persisted in its inbox), {@code duplicate} (already there), {@code rejected}
+   * (not recorded: the webhook was answered 503 so LINE redelivers). Bodies refused before parsing
+   * (bad signature, invalid JSON) are counted only in {@code line_webhook_requests_total}.
+   */
+  private void countEvents(List<LineEvent> events, Set<String> duplicates, boolean recorded) {
+    for (LineEvent e : events) {
+      String result = !recorded ? "rejected" : duplicates.contains(e.eventId()) ? "duplicate" : "accepted";
+      Counter.builder("line_webhook_events_total")
+          .description("webhook events by LINE type and result: accepted, duplicate, rejected")
+          .tag("type", KNOWN_TYPES.contains(e.type()) ? e.type() : "other")
+          .tag("result", result)
+          .register(metrics)
+          .increment();
+    }
   }
 
   public Route route() {
@@ -113,23 +128,23 @@ public final class WebhookRoutes {
                 Timer.Sample started = Timer.start(metrics);
                 return onSuccess(inbox.accept(webhook.events(), meta), result -> {
                   started.stop(acceptTime);
-                  return answer(result);
+                  return answer(result, webhook.events());
                 });
               }));
             }))));
   }
 
-  private Route answer(AskResult<Accepted> result) {
+  private Route answer(AskResult<Accepted> result, List<LineEvent> events) {
     if (result instanceof AskResult.Ok<Accepted> ok) {
       Accepted a = ok.value();
       count("accepted");
-      countEvents("recorded", a.recorded());
-      countEvents("duplicate", a.duplicates());
+      countEvents(events, Set.copyOf(a.duplicateEventIds()), true);
       return complete(StatusCodes.OK, HttpEntities.create(ContentTypes.APPLICATION_JSON,
           "{\"recorded\":" + a.recorded() + ",\"duplicates\":" + a.duplicates() + "}"));
     }
     AskResult.Failed<Accepted> failed = (AskResult.Failed<Accepted>) result;
     count("unavailable");
+    countEvents(events, Set.of(), false);
     log.warn("Webhook events not recorded ({}: {}); answering 503 so LINE redelivers", failed.failure(), failed.detail());
     return Problems.complete(StatusCodes.SERVICE_UNAVAILABLE, Problem.type("inbox-unavailable"), "Events not recorded",
         "The events could not be recorded durably; deliver them again.", List.of(RetryAfter.create(1L)));

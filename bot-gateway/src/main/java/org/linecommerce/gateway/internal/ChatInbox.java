@@ -156,11 +156,15 @@ public final class ChatInbox
     long now = System.currentTimeMillis();
     List<ChatInboxEvent> fresh = new ArrayList<>();
     Set<String> inRequest = new HashSet<>();
+    List<String> duplicates = new ArrayList<>();
     for (LineEvent e : cmd.events()) {
-      if (state.knows(e.eventId()) || !inRequest.add(e.eventId())) continue;
+      if (state.knows(e.eventId()) || !inRequest.add(e.eventId())) {
+        duplicates.add(e.eventId());
+        continue;
+      }
       fresh.add(new EventAccepted(chatId, e, now, meta.causes(SOURCE)));
     }
-    Accepted answer = new Accepted(fresh.size(), cmd.events().size() - fresh.size());
+    Accepted answer = new Accepted(fresh.size(), duplicates.size(), duplicates);
     if (fresh.isEmpty()) return Effect().reply(cmd.replyTo(), StatusReply.success(answer));
     return Effect().persist(fresh)
         .thenRun(this::handleNext)

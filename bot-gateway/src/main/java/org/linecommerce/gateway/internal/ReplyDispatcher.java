@@ -225,7 +225,9 @@ public final class ReplyDispatcher
     if (!state.pending()) return Effect().noReply();
     if (result instanceof LineResult.Sent sent) {
       failedAttempts = 0;
-      return Effect().persist(new OutboundEvent.BatchDelivered(outboundId, 0, "reply", sent.requestId())).thenNoReply();
+      return Effect().persist(new OutboundEvent.BatchDelivered(outboundId, 0, "reply", sent.requestId()))
+          .thenRun(s -> answered(s, "reply"))
+          .thenNoReply();
     }
     if (result instanceof LineResult.QuotaExhausted q) return quotaExhausted(q);
     // any other outcome: the token is spent (or may be); push instead
@@ -252,7 +254,10 @@ public final class ReplyDispatcher
   private ReplyEffect<OutboundEvent, OutboundDelivery> batchDelivered(int batch, String requestId) {
     failedAttempts = 0;
     return Effect().persist(new OutboundEvent.BatchDelivered(outboundId, batch, "push", requestId))
-        .thenRun(s -> { if (s.pending()) context.getSelf().tell(Attempt.INSTANCE); })
+        .thenRun(s -> {
+          if (s.pending()) context.getSelf().tell(Attempt.INSTANCE);
+          else answered(s, "push");
+        })
         .thenNoReply();
   }
 
@@ -274,11 +279,18 @@ public final class ReplyDispatcher
       backoff = r.retryAfter();
     }
     context.getLog().info("outbound {}: {}; next attempt in {} ms", outboundId, result, backoff.toMillis());
+    channel.noteRetry();
     timers.startSingleTimer("attempt", Attempt.INSTANCE, backoff);
     return Effect().noReply();
   }
 
-  private Duration backoff(int attempt) {
+  /** The latency of an answer to a LINE event (requests without an event time, e.g. notifications, have none). */
+  private void answered(OutboundDelivery state, String via) {
+    Instant eventTime = state.request().eventTime();
+    if (eventTime != null && state.failure() == null) channel.noteAnswered(via, Duration.between(eventTime, Instant.now()));
+  }
+
+    private Duration backoff(int attempt) {
     long min = settings.minBackoff().toMillis();
     long exp = min << Math.min(20, attempt - 1);
     long capped = Math.min(settings.maxBackoff().toMillis(), exp);

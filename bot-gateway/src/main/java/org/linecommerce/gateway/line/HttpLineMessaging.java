@@ -133,7 +133,7 @@ public final class HttpLineMessaging implements LineMessaging {
     // onSystem: Pekko's Java API stages would run plain continuations on the JDK's common pool
     CompletionStage<Answer> answer = Stages.onSystem(http.singleRequest(request), system)
         .thenCompose(response -> Stages.onSystem(readWhole(response, timeoutMs), system));
-    return Stages.orTimeout(answer, settings.timeout(), system);
+    return LineApiMetrics.timed(system, request, Stages.orTimeout(answer, settings.timeout(), system), a -> a.status);
   }
 
   private CompletionStage<Answer> readWhole(HttpResponse response, long timeoutMs) {

@@ -3,6 +3,8 @@ package org.linecommerce.gateway.line;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,8 +24,9 @@ import org.linecommerce.runtime.resilience.ResilientAsk;
  * {@link LineOutbox} — and what the node knows about the channel's health: the monthly quota
  * (exhausted from the first {@link LineResult.QuotaExhausted} until a call succeeds again) and the
  * breaker. Registers the {@code line} health check (degraded while the quota is exhausted or the
- * breaker open) and the meters {@code line_quota_exhausted} (0/1) and
- * {@code line_outbound_results_total{result}}.
+ * breaker open) and the meters {@code line_quota_exhausted} (0/1),
+ * {@code line_outbound_results_total{result}}, {@code line_api_rate_limited_total{kind}},
+ * {@code line_api_retries_total} and {@code line_inbox_reply_latency_seconds{via}}.
  */
 public final class LineChannel implements Extension {
 
@@ -88,6 +91,34 @@ public final class LineChannel implements Extension {
     Counter.builder("line_outbound_results_total").tag("result", result.getClass().getSimpleName())
         .description("answers of the LINE Messaging API to the reply dispatcher, by kind")
         .register(registry).increment();
+    if (result instanceof LineResult.RateLimited || result instanceof LineResult.QuotaExhausted) {
+      Counter.builder("line_api_rate_limited_total")
+          .description("reply/push calls refused for rate (LINE's 429 or the client-side bucket below LINE's limit) or quota")
+          .tag("kind", result instanceof LineResult.RateLimited ? "rate" : "quota")
+          .register(registry).increment();
+    }
+  }
+
+  /** Notes that the dispatcher will call LINE again for a delivery ({@code line_api_retries_total}). */
+  public void noteRetry() {
+    Counter.builder("line_api_retries_total")
+        .description("LINE calls the reply dispatcher repeats after LINE was unavailable or rate-limited")
+        .register(registry).increment();
+  }
+
+  /**
+   * Notes that an answer to a LINE event was delivered {@code latency} after the event
+   * ({@code line_inbox_reply_latency_seconds{via}}).
+   */
+  public void noteAnswered(String via, Duration latency) {
+    Timer.builder("line_inbox_reply_latency")
+        .description("from a LINE event's timestamp to LINE accepting the answer to it (reply or push)")
+        .tag("via", via)
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(10))
+        .maximumExpectedValue(Duration.ofMinutes(2))
+        .register(registry)
+        .record(latency.isNegative() ? Duration.ZERO : latency);
   }
 
   static final class Id extends ExtensionId<LineChannel> {

@@ -153,7 +153,7 @@ class WebhookRoutesTest {
         URI.create("http://127.0.0.1:" + cluster.node(0).httpPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(metrics.body()).containsPattern("line_webhook_requests_total\\{[^}]*outcome=\"accepted\"")
         .containsPattern("line_webhook_requests_total\\{[^}]*outcome=\"unauthorized\"")
-        .containsPattern("line_webhook_events_total\\{[^}]*result=\"recorded\"")
+        .containsPattern("line_webhook_events_total\\{[^}]*result=\"accepted\"[^}]*type=\"message\"")
         .contains("line_webhook_accept_seconds_count");
   }
 

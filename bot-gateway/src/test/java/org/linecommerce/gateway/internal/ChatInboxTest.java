@@ -95,7 +95,7 @@ class ChatInboxTest {
     accept(event("d1", 1));
     var again = accept(event("d1", 1), event("d2", 2), event("d2", 2));
     assertThat(again.events()).extracting(e -> ((EventAccepted) e).event().eventId()).containsExactly("d2");
-    assertThat(again.reply().getValue()).isEqualTo(new Accepted(1, 2));
+    assertThat(again.reply().getValue()).isEqualTo(new Accepted(1, 2, java.util.List.of("d1", "d2")));
     awaitHandled(2);
     assertThat(accept(event("d1", 1)).events()).isEmpty();
     assertThat(reacted).containsExactly("d1", "d2");

@@ -135,7 +135,7 @@ public final class HttpEdge {
         bodyLimit.refuseDeclaredOversize(() ->
             rateLimit(limiter, exempt, trustForwarded, clientIdHeader, () ->
                 authenticate(auth, () -> inner)));
-    return CorrelationId.establish(() ->
+    return HttpMetrics.measure(system, () -> CorrelationId.establish(() ->
         correlationId(id ->
             TraceContext.establish(() ->
                 org.linecommerce.runtime.tracing.Tracing.serverSpan(system, () ->
@@ -143,7 +143,7 @@ public final class HttpEdge {
                     Directives.mapResponse(response -> Problems.normalize(system, response, id), () ->
                         bodyLimit.limitEntity(() ->
                             Directives.handleExceptions(exceptions, () ->
-                                Directives.handleRejections(rejections, () -> guarded)))))))));
+                                Directives.handleRejections(rejections, () -> guarded))))))))));
   }
 
   /**

@@ -89,6 +89,7 @@ public final class Node {
       }
       routes.add(SagaRoutes.route(system)); // after modules: definitions registered first
       routes.add(OpsRoutes.route(system)); // GET /dev/dashboard and the admin routes it reads
+      ClusterStatus.get(system); // polls this node's shard regions for GET /metrics
 
       String managementUri =
           PekkoManagement.get(system).start().toCompletableFuture().get(30, TimeUnit.SECONDS).toString();

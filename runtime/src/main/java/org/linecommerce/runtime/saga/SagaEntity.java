@@ -69,6 +69,7 @@ final class SagaEntity extends EventSourcedBehaviorWithEnforcedReplies<Command, 
   private final SagaStepRunner runner;
   private final IdlePassivation<Command, SagaState> passivation;
   private final EventTags tags;
+  private final SagaMetrics metrics;
   private boolean warnedMissingDefinition;
 
   private SagaEntity(
@@ -91,6 +92,7 @@ final class SagaEntity extends EventSourcedBehaviorWithEnforcedReplies<Command, 
         context.getSystem().settings().config().getDuration("linecommerce.sagas.passivate-finished-after"),
         Idle.INSTANCE, state -> !state.status().isLive());
     this.tags = Saga.tags(context.getSystem());
+    this.metrics = SagaMetrics.of(context.getSystem());
   }
 
   static Behavior<Command> create(String sagaId, ActorRef<ClusterSharding.ShardCommand> shard) {
@@ -238,7 +240,9 @@ final class SagaEntity extends EventSourcedBehaviorWithEnforcedReplies<Command, 
   /** Persists what was decided; then, if something in flight changed, starts what is due next. */
   private EffectBuilder<Event, SagaState> persist(SagaDecider.Decision decision) {
     log(decision.events(), decision.state());
-    EffectBuilder<Event, SagaState> effect = decision.transition().persist();
+    List<Event> events = decision.events();
+    EffectBuilder<Event, SagaState> effect = decision.transition().persist()
+        .thenRun(after -> metrics.persisted(after.definition(), events));
     // an early signal changes nothing in flight; anything else starts the next action or timer
     return decision.movedOn() ? effect.thenRun(this::proceed) : effect;
   }

@@ -156,6 +156,21 @@ public final class DeadLetterStore implements Extension {
     });
   }
 
+  /** How many dead letters wait for an operator ({@code pending}), per subscription that has any. */
+  public CompletionStage<java.util.Map<String, Long>> pendingBySubscription() {
+    return database.withConnection(c -> {
+      try (PreparedStatement q = c.prepareStatement(
+          "SELECT subscription, COUNT(*) FROM dead_letter WHERE status = ? GROUP BY subscription")) {
+        q.setString(1, DeadLetterStatus.PENDING.value());
+        java.util.Map<String, Long> counts = new java.util.HashMap<>();
+        try (ResultSet rs = q.executeQuery()) {
+          while (rs.next()) counts.put(rs.getString(1), rs.getLong(2));
+        }
+        return counts;
+      }
+    });
+  }
+
   /** The dead letter with this id. */
   public CompletionStage<Optional<DeadLetter>> find(long id) {
     return database.withConnection(c -> findById(c, id));

@@ -62,7 +62,8 @@ import org.slf4j.LoggerFactory;
  *       ({@code POST /admin/dead-letters/{id}/retry}) to the same handler.</li>
  *   <li><b>Metrics.</b> {@code subscription.events.processed}, {@code .retried},
  *       {@code .dead_lettered} and {@code subscription.dead_letters.redelivered}, tagged with the
- *       subscription name.</li>
+ *       subscription name; {@code subscription_lag_seconds} ({@link SubscriptionMetrics}) and
+ *       {@code subscription_dead_letters} ({@link DeadLetterGauge}).</li>
  * </ul>
  *
  * <pre>{@code
@@ -104,6 +105,7 @@ public final class EventSubscription<E> {
     this.settings = settings;
     this.metrics = SubscriptionMetrics.of(system, name);
     this.deadLetters = DeadLetterStore.get(system);
+    DeadLetterGauge.get(system).track(name);
   }
 
   /** Starts subscription {@code name} with the settings under {@code linecommerce.subscriptions}. */
@@ -216,6 +218,7 @@ public final class EventSubscription<E> {
         .handle((done, failure) -> {
           if (failure == null) {
             metrics.processed.increment();
+            metrics.handled(delivery.timestamp());
             return CompletableFuture.completedFuture(Done.getInstance());
           }
           Throwable cause = unwrap(failure);

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -64,6 +65,8 @@ abstract class DeadLetterScenario {
   final Map<String, StoredRow> recorded = new ConcurrentHashMap<>();
   /** the events the handler had got before the admin tests act. */
   Set<String> deliveredBeforeAdmin;
+  /** pending dead letters per subscription before the admin tests act. */
+  Map<String, Long> pendingBeforeAdmin;
 
   DeadLetterScenario(TestDatabase.Kind kind) {
     this.kind = kind;
@@ -77,6 +80,7 @@ abstract class DeadLetterScenario {
         linecommerce.subscriptions.max-retry-backoff = 100ms
         pekko.projection.at-least-once.save-offset-after-envelopes = 10
         pekko.projection.at-least-once.save-offset-after-duration = 100ms
+        linecommerce.metrics.poll-interval = 200ms
         """.formatted(MAX_ATTEMPTS));
     POISON.forEach(handler::poison);
     db = TestDatabase.of(kind);
@@ -107,6 +111,9 @@ abstract class DeadLetterScenario {
         .until(() -> handler.deliveredIds().containsAll(goodEvents) && storedDeadLetters().size() == POISON.size());
     for (String poison : POISON) recorded.put(poison, storedRow(poison));
     deliveredBeforeAdmin = handler.deliveredIds();
+    pendingBeforeAdmin = DeadLetterStore.get(system).pendingBySubscription().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    Awaitility.await("the dead-letter gauge has read the store").atMost(Duration.ofSeconds(10)).pollInSameThread()
+        .until(() -> DeadLetterGauge.get(system).pending(SUBSCRIPTION) == POISON.size());
   }
 
   @AfterAll
@@ -132,6 +139,13 @@ abstract class DeadLetterScenario {
       assertThat(row.updatedAt()).as(poison).isNotNull();
       assertThat(handler.attempts(poison)).as(poison).isGreaterThanOrEqualTo(MAX_ATTEMPTS);
     });
+  }
+
+  @Test
+  void pendingDeadLettersAreCountedPerSubscriptionForTheGauge() throws Exception {
+    assertThat(pendingBeforeAdmin).containsEntry(SUBSCRIPTION, (long) POISON.size());
+    String scraped = org.linecommerce.runtime.health.Metrics.get(cluster.system(0)).registry().scrape();
+    assertThat(scraped).containsPattern("subscription_dead_letters\\{[^}]*subscription=\"" + SUBSCRIPTION + "\"[^}]*\\} [1-9]");
   }
 
   @Test
