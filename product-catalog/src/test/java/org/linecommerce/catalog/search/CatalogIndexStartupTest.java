@@ -76,7 +76,7 @@ class CatalogIndexStartupTest {
 
       ProductJournal.persist(restarted,
           new ProductEvent.StockAdjusted("teapot", 0, 0, "counted", meta())).toCompletableFuture().join();
-      Awaitility.await("a change after the restart followed live").atMost(Duration.ofSeconds(1))
+      Awaitility.await("a change after the restart followed live").atMost(Duration.ofSeconds(5))
           .pollInterval(Duration.ofMillis(20))
           .until(() -> index.state("teapot").map(p -> p.available() == 0 && !p.inStock()).orElse(false));
       assertThat(search.eventsRead()).isEqualTo(1);
