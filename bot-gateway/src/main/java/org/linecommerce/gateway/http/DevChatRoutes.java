@@ -43,6 +43,7 @@ import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 import org.apache.pekko.stream.QueueOfferResult;
 import org.apache.pekko.stream.javadsl.Source;
+import org.linecommerce.runtime.resilience.Stages;
 import org.linecommerce.gateway.line.DryRunLineMessaging;
 import org.linecommerce.gateway.line.LineChannel;
 import org.linecommerce.gateway.line.LineOutbox;
@@ -206,7 +207,7 @@ public final class DevChatRoutes {
         .map(this::event)
         .keepAlive(heartbeat, ServerSentEvent::heartbeat)
         .watchTermination((subscription, done) -> {
-          done.whenComplete((ok, failure) -> close(subscription));
+          Stages.onSystem(done, system).whenComplete((ok, failure) -> close(subscription));
           return NotUsed.getInstance();
         });
   }

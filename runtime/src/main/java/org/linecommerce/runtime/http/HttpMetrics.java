@@ -21,6 +21,7 @@ import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.server.RouteResult;
 import org.linecommerce.runtime.health.Metrics;
+import org.linecommerce.runtime.resilience.Stages;
 
 /**
  * Measures every HTTP request of a node: the timer {@code http_server_requests_seconds} (with
@@ -121,7 +122,8 @@ public final class HttpMetrics {
         }
       };
       check[0].run();
-      return Directives.mapRouteResultFuture(result -> result.whenComplete((done, failure) -> {
+      // onSystem: Pekko's route-result stage would run a plain continuation on a new thread
+      return Directives.mapRouteResultFuture(result -> Stages.onSystem(result, system).whenComplete((done, failure) -> {
         Cancellable pending = deadline.get();
         if (pending != null) pending.cancel();
         if (counted.compareAndSet(false, true)) {

@@ -26,6 +26,7 @@ import org.apache.pekko.cluster.sharding.ShardRegion;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.pattern.Patterns;
 import org.linecommerce.runtime.health.Metrics;
+import org.linecommerce.runtime.resilience.Stages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -117,7 +118,8 @@ public final class ClusterStatus implements Extension {
     for (String type : classic.getShardTypeNames()) {
       CompletableFuture<Void> poll;
       try {
-        poll = Patterns.ask(classic.shardRegion(type), ShardRegion.getShardRegionStateInstance(), REGION_TIMEOUT)
+        poll = Stages.onSystem(
+                Patterns.ask(classic.shardRegion(type), ShardRegion.getShardRegionStateInstance(), REGION_TIMEOUT), system)
             .thenAccept(reply -> {
               if (reply instanceof ShardRegion.CurrentShardRegionState state) record(type, state);
             })

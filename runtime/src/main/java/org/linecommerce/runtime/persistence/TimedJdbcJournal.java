@@ -10,7 +10,6 @@ import org.apache.pekko.persistence.jdbc.journal.JdbcAsyncWriteJournal;
 import org.linecommerce.runtime.health.Metrics;
 import scala.collection.immutable.Seq;
 import scala.concurrent.Future;
-import scala.jdk.javaapi.FutureConverters;
 import scala.runtime.BoxedUnit;
 import scala.util.Try;
 
@@ -48,10 +47,13 @@ public final class TimedJdbcJournal extends JdbcAsyncWriteJournal {
   public Future<Seq<Try<BoxedUnit>>> asyncWriteMessages(Seq<AtomicWrite> messages) {
     long start = System.nanoTime();
     Future<Seq<Try<BoxedUnit>>> written = super.asyncWriteMessages(messages);
-    FutureConverters.asJava(written).whenComplete((results, failure) -> {
-      boolean allWritten = failure == null && results.forall(Try::isSuccess);
+    // on the journal's dispatcher: a Java view of the future (FutureConverters) would run this on a
+    // new thread per write, since the JDK's common pool has no thread to spare on a small machine
+    written.onComplete(outcome -> {
+      boolean allWritten = outcome.isSuccess() && outcome.get().forall(Try::isSuccess);
       (allWritten ? ok : failed).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-    });
+      return BoxedUnit.UNIT;
+    }, context().dispatcher());
     return written;
   }
 }

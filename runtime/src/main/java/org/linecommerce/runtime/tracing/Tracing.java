@@ -94,8 +94,10 @@ public final class Tracing implements Extension {
   private final OpenTelemetry openTelemetry;
   private final Tracer tracer;
   private final boolean exporting;
+  private final ActorSystem<?> system;
 
   private Tracing(ActorSystem<?> system) {
+    this.system = system;
     Config config = system.settings().config();
     String endpoint = config.getString("linecommerce.tracing.otlp-endpoint").trim();
     if (endpoint.isEmpty()) {
@@ -208,7 +210,8 @@ public final class Tracing implements Extension {
       span.end();
       throw e;
     }
-    return result.whenComplete((value, error) -> {
+    // onSystem: a Pekko Java API stage would run this continuation on a new thread (common pool)
+    return org.linecommerce.runtime.resilience.Stages.onSystem(result, system).whenComplete((value, error) -> {
       if (error != null) {
         span.recordException(error);
         span.setStatus(StatusCode.ERROR);
