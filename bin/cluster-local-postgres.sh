@@ -6,7 +6,8 @@
 #   bin/cluster-local-postgres.sh stop [LOG_DIR]        # SIGTERM each, wait for its exit
 #   bin/cluster-local-postgres.sh status [LOG_DIR]
 #
-# Node N: remoting 255N, HTTP 808(N-1), management 855(7+N); logs and pid files in LOG_DIR [./logs].
+# Node N: remoting 255N, HTTP 808(N-1), management 855(7+N), each + PORT_OFFSET [0]; logs and pid
+# files in LOG_DIR [./logs].
 # Other variables (API_TOKEN, LINE_*, AI_*, ...) are passed on to the nodes as they are.
 set -euo pipefail
 # shellcheck source=bin/local-cluster.sh

@@ -2,12 +2,15 @@
 # Shared by bin/cluster-local-postgres.sh and bin/rolling-restart.sh (sourced, not run): node N of
 # the local cluster (1..3) uses remoting 255N, HTTP 808(N-1), management 855(7+N); the seed nodes are
 # all three (CLUSTER_SEED_NODES) and they share the PostgreSQL database in DB_URL. Logs and pid files live in
-# LOG_DIR [./logs].
+# LOG_DIR [./logs]. PORT_OFFSET [0] is added to every port (e.g. 10000 for a second cluster beside
+# the first, or for tests that need free ports).
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 JAR="${NODE_JAR:-$ROOT/node/target/node.jar}"
 READY_TIMEOUT="${READY_TIMEOUT:-180}"
 STOP_TIMEOUT="${STOP_TIMEOUT:-120}"
+PORT_OFFSET="${PORT_OFFSET:-0}"
+case "$PORT_OFFSET" in ''|*[!0-9]*) echo "PORT_OFFSET must be a number of ports, got '$PORT_OFFSET'" >&2; exit 1 ;; esac
 
 die() { echo "$*" >&2; exit 1; }
 
@@ -16,9 +19,9 @@ require_database() {
   [ -f "$JAR" ] || die "$JAR not found: build it with mvn -B -q package -DskipTests"
 }
 
-remoting_port() { echo $((2550 + $1)); }
-http_port() { echo $((8079 + $1)); }
-management_port() { echo $((8557 + $1)); }
+remoting_port() { echo $((2550 + $1 + PORT_OFFSET)); }
+http_port() { echo $((8079 + $1 + PORT_OFFSET)); }
+management_port() { echo $((8557 + $1 + PORT_OFFSET)); }
 pid_file() { echo "$LOG_DIR/node-$1.pid"; }
 
 running_pid() {
@@ -45,7 +48,7 @@ start_node() {
     MANAGEMENT_PORT="$(management_port "$n")"
     # all three: a restarted node 1 (the first seed) then joins nodes 2 and 3 instead of founding
     # a second cluster, which it would do with itself as the only seed
-    export CLUSTER_SEED_NODES="${CLUSTER_SEED_NODES:-127.0.0.1:2551,127.0.0.1:2552,127.0.0.1:2553}"
+    export CLUSTER_SEED_NODES="${CLUSTER_SEED_NODES:-127.0.0.1:$(remoting_port 1),127.0.0.1:$(remoting_port 2),127.0.0.1:$(remoting_port 3)}"
     export DB_PROFILE=postgres DB_URL DB_USER="${DB_USER:-}" DB_PASSWORD="${DB_PASSWORD:-}"
     # shellcheck disable=SC2086 # JAVA_OPTS holds several flags
     nohup java ${JAVA_OPTS:-} -jar "$JAR" >>"$LOG_DIR/node-$n.log" 2>&1 &
