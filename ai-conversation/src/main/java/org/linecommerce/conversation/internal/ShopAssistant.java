@@ -345,23 +345,11 @@ public final class ShopAssistant {
         List.of(new OrderSummary.Item(card.id(), card.name(), place.items().get(0).quantity(), card.price(),
             card.price() == null ? null : card.price().multiply(java.math.BigDecimal.valueOf(place.items().get(0).quantity())))),
         null, card.currency(), null);
-    long deadline = System.nanoTime() + orderTimeout.toNanos();
-    return poll(client, orderId, deadline).thenApply(view -> view == null ? requested : withNames(summary(view), card));
-  }
-
-  private CompletableFuture<OrderView> poll(OrderClient client, String orderId, long deadline) {
-    return lookup(client.get(orderId), Optional::empty)
-        .thenCompose(o -> {
-          if (o.isPresent() && (o.get().expiresAt() != null || o.get().status().isFinal())) return done(o.get());
-          if (System.nanoTime() > deadline) return done(o.orElse(null));
-          CompletableFuture<OrderView> next = new CompletableFuture<>();
-          system.scheduler().scheduleOnce(Duration.ofMillis(100),
-              () -> poll(client, orderId, deadline).whenComplete((v, e) -> {
-                if (e != null) next.completeExceptionally(e);
-                else next.complete(v);
-              }), system.executionContext());
-          return next;
-        });
+    // the last lookup may start just before order-timeout: give it its own lookup-timeout on top
+    return Stages.within(client.getPriced(orderId, orderTimeout, system), orderTimeout.plus(lookupTimeout),
+            Optional::<OrderView>empty, system)
+        .exceptionally(e -> Optional.empty())
+        .thenApply(view -> view.isEmpty() ? requested : withNames(summary(view.get()), card));
   }
 
   /** The order with the ordered product's name as the customer saw it (the order keeps the catalog's default name). */

@@ -76,6 +76,7 @@ public final class ChatBot implements ChatReactions {
   private final LineMessages messages;
   private final Outbound outbound;
   private final Onboarder onboarding;
+  private final OrderPresenter presenter;
 
   /** Starts the onboarding of a follower (the {@link OnboardingSaga} on a node). */
   @FunctionalInterface
@@ -92,7 +93,8 @@ public final class ChatBot implements ChatReactions {
       LineMessages messages,
       Outbound outbound,
       Duration loadingAfter,
-      Onboarder onboarding) {
+      Onboarder onboarding,
+      OrderPresenter presenter) {
     this.conversations = conversations;
     this.customers = customers;
     this.orders = orders;
@@ -101,6 +103,7 @@ public final class ChatBot implements ChatReactions {
     this.outbound = outbound;
     this.loadingAfter = loadingAfter;
     this.onboarding = onboarding != null ? onboarding : new Onboarding(conversations, customers, line, messages, outbound)::start;
+    this.presenter = presenter;
   }
 
   /**
@@ -116,7 +119,8 @@ public final class ChatBot implements ChatReactions {
         .orElse(null);
     return new ChatBot(new ConversationClient(system), new CustomerClient(system), () -> OrderClient.get(system),
         LineChannel.get(system).messaging(), LineMessages.withDefaults(), request -> ReplyDispatcher.send(system, request),
-        loadingAfter, onboarding == null ? null : (event, meta) -> OnboardingSaga.start(sagas, onboarding, event, meta));
+        loadingAfter, onboarding == null ? null : (event, meta) -> OnboardingSaga.start(sagas, onboarding, event, meta),
+        OrderPresenter.create(system));
   }
 
   /** Registers the onboarding saga's definition on this node (before {@code Saga.init}). */
@@ -233,10 +237,11 @@ public final class ChatBot implements ChatReactions {
       return switch (d.outcome()) {
         case DONE, IN_PROGRESS -> {
           String status = confirm ? "confirmed" : "cancelled";
-          OrderSummary summary = summaryOf(order, orderId, status);
-          List<String> body = confirm ? messages.orderConfirmed(language, summary) : messages.orderCancelled(language, summary);
-          yield send(new OutboundRequest(OrderNotifications.outboundId(orderId, status), event.source().chatId(), body,
-              event.replyToken(), eventTime(event), meta));
+          yield presenter.localize(summaryOf(order, orderId, status), language).thenCompose(summary -> {
+            List<String> body = confirm ? messages.orderConfirmed(language, summary) : messages.orderCancelled(language, summary);
+            return send(new OutboundRequest(OrderNotifications.outboundId(orderId, status), event.source().chatId(), body,
+                event.replyToken(), eventTime(event), meta));
+          });
         }
         case REFUSED -> refused(event, language, order, orderId, meta);
         case NOT_FOUND -> reply(event, "#decision", messages.text(Refusals.unknownOrder(language)), meta);
@@ -246,11 +251,11 @@ public final class ChatBot implements ChatReactions {
 
   private CompletionStage<Done> refused(LineEvent event, String language, OrderView order, String orderId, MessageMeta meta) {
     String status = order == null || order.status() == null ? "" : order.status().name().toLowerCase();
-    OrderSummary summary = summaryOf(order, orderId, status);
     if ("expired".equals(status)) {
       // the same message the subscription sends on expiry: once, whichever path is first
-      return send(new OutboundRequest(OrderNotifications.outboundId(orderId, "expired"), event.source().chatId(),
-          messages.orderExpired(language, summary), event.replyToken(), eventTime(event), meta));
+      return presenter.localize(summaryOf(order, orderId, status), language).thenCompose(summary ->
+          send(new OutboundRequest(OrderNotifications.outboundId(orderId, "expired"), event.source().chatId(),
+              messages.orderExpired(language, summary), event.replyToken(), eventTime(event), meta)));
     }
     return reply(event, "#decision", messages.text(Refusals.orderClosed(language, status)), meta);
   }
@@ -280,8 +285,10 @@ public final class ChatBot implements ChatReactions {
     var request = new PlaceOrder(event.source().userId(), List.of(new OrderLine(productId, quantity)));
     return client.place(CALLER, "line-" + event.eventId(), request, meta).thenCompose(placement -> {
       if (placement instanceof Placement.Accepted accepted) {
-        return client.get(accepted.orderId()).thenCompose(order -> reply(event, "#order",
-            messages.orderPending(language, summaryOf(order.orElse(null), accepted.orderId(), "pending")), meta));
+        // shown once the checkout priced it (names, prices, total), names in the customer's language
+        return presenter.priced(client, accepted.orderId())
+            .thenCompose(order -> presenter.localize(summaryOf(order.orElse(null), accepted.orderId(), "pending"), language))
+            .thenCompose(summary -> reply(event, "#order", messages.orderPending(language, summary), meta));
       }
       if (placement instanceof Placement.Unavailable u) {
         // stored but not started in time: the inbox retries with the same key

@@ -26,7 +26,7 @@ public final class OrderNotificationProjection {
     ChatBot languages = ChatBot.create(system);
     return EventSubscription.start(system, NAME, EventTags.fromConfig(system, OrderEvent.TAG_PREFIX), OrderEvent.class,
         new OrderNotifications(() -> OrderClient.get(system), languages::languageOf, LineMessages.withDefaults(),
-            request -> ReplyDispatcher.send(system, request)),
+            request -> ReplyDispatcher.send(system, request), OrderPresenter.create(system)),
         SubscriptionSettings.create(system).withRole(GatewayModule.ROLE));
   }
 }

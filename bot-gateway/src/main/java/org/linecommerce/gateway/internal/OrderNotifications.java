@@ -33,13 +33,21 @@ public final class OrderNotifications implements SubscriptionHandler<OrderEvent>
   private final Function<String, CompletionStage<String>> languages;
   private final LineMessages messages;
   private final ChatBot.Outbound outbound;
+  private final OrderPresenter presenter;
 
   public OrderNotifications(Supplier<OrderClient> orders, Function<String, CompletionStage<String>> languages,
       LineMessages messages, ChatBot.Outbound outbound) {
+    this(orders, languages, messages, outbound, OrderPresenter.asStored());
+  }
+
+  /** With {@code presenter} naming the items in the customer's language. */
+  public OrderNotifications(Supplier<OrderClient> orders, Function<String, CompletionStage<String>> languages,
+      LineMessages messages, ChatBot.Outbound outbound, OrderPresenter presenter) {
     this.orders = orders;
     this.languages = languages;
     this.messages = messages;
     this.outbound = outbound;
+    this.presenter = presenter;
   }
 
   /** The outbound id of the notification that order {@code orderId} reached {@code status}. */
@@ -80,12 +88,13 @@ public final class OrderNotifications implements SubscriptionHandler<OrderEvent>
       summary = new OrderSummary(summary.orderId(), status, summary.items(), summary.total(), summary.currency(),
           summary.expiresAt());
       OrderSummary finalSummary = summary;
-      return languages.apply(userId).thenCompose(language -> {
-        List<String> body = render.render(language, finalSummary);
+      return languages.apply(userId).thenCompose(language -> presenter.localize(finalSummary, language)
+          .thenCompose(localized -> {
+        List<String> body = render.render(language, localized);
         if (body.isEmpty()) return ChatBot.done();
         MessageMeta cause = meta == null ? MessageMeta.root("bot-gateway", orderId) : meta.causes("bot-gateway");
         return outbound.send(new OutboundRequest(outboundId(orderId, status), userId, body, null, null, cause));
-      });
+      }));
     });
   }
 }

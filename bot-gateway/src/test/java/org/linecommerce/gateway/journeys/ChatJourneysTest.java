@@ -102,8 +102,10 @@ class ChatJourneysTest {
   }
 
   @ParameterizedTest(name = "[{0}] follow → welcome; matcha → carousel; order → summary → confirm → one confirmation")
-  @CsvSource({"en, do you have matcha?", "ja, 抹茶ありますか", "th, มีมัทฉะไหม"})
-  void followWelcomesAskShowsCatalogAndAConfirmedOrderIsToldOnce(String language, String question) throws Exception {
+  @CsvSource({"en, do you have matcha?, Matcha Green Tea Powder 50g", "ja, 抹茶ありますか, 抹茶パウダー 50g",
+      "th, มีมัทฉะไหม, ผงชาเขียวมัทฉะ 50 กรัม"})
+  void followWelcomesAskShowsCatalogAndAConfirmedOrderIsToldOnce(String language, String question, String productName)
+      throws Exception {
     String userId = user(language);
     var followEvent = line.followEvent(userId, false);
     line.addProfile(userId, "Aiko", language);
@@ -125,9 +127,14 @@ class ChatJourneysTest {
     Matcher m = ORDER_ID.matcher(String.join("\n", lastMessages(userId)));
     assertThat(m.find()).as("summary has a confirm button").isTrue();
     String orderId = m.group(1);
+    assertThat(String.join("\n", lastMessages(userId)))
+        .as("the summary shows the priced order, the product named in the customer's language")
+        .contains(productName).contains("234");
 
     send(line.postbackEvent(userId, "action=confirm_order&orderId=" + orderId));
     await("confirmation").until(() -> count(userId) >= 4);
+    assertThat(String.join("\n", lastMessages(userId))).as("the confirmation names the product in the customer's language")
+        .contains(productName);
     // the chat's answer and the order-event subscription share the outbound id: one message
     Awaitility.await("no second confirmation").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
         .pollInSameThread().until(() -> count(userId) == 4);

@@ -5,10 +5,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.regex.Pattern;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.linecommerce.runtime.MessageMeta;
+import org.linecommerce.runtime.resilience.Stages;
 
 /**
  * How the HTTP edge (and later the bot gateway) works with orders. {@link #place} stores the
@@ -54,6 +57,33 @@ public interface OrderClient {
    * order was recorded; empty for an unknown id. Fails when the order did not answer in time.
    */
   CompletionStage<Optional<OrderView>> get(String orderId);
+
+  /**
+   * Order {@code orderId} once its checkout has priced it (it has {@code expiresAt}: items named
+   * and priced, stock reserved) or closed it, asking every 100 ms for up to {@code within}; when
+   * the time is up, the last answer (possibly not priced yet, or empty). What a caller shows right
+   * after {@link #place} is accepted, whose checkout runs on.
+   */
+  default CompletionStage<Optional<OrderView>> getPriced(String orderId, Duration within, ActorSystem<?> system) {
+    return pollPriced(this, orderId, System.nanoTime() + within.toNanos(), system);
+  }
+
+  private static CompletionStage<Optional<OrderView>> pollPriced(
+      OrderClient client, String orderId, long deadline, ActorSystem<?> system) {
+    // onSystem: continuing a Pekko ask's stage directly would hop onto a new thread
+    return Stages.onSystem(client.get(orderId), system).thenCompose(found -> {
+      boolean settled = found.isPresent()
+          && (found.get().expiresAt() != null || (found.get().status() != null && found.get().status().isFinal()));
+      if (settled || System.nanoTime() > deadline) return CompletableFuture.completedFuture(found);
+      CompletableFuture<Optional<OrderView>> next = new CompletableFuture<>();
+      system.scheduler().scheduleOnce(Duration.ofMillis(100),
+          () -> pollPriced(client, orderId, deadline, system).whenComplete((v, e) -> {
+            if (e != null) next.completeExceptionally(e);
+            else next.complete(v);
+          }), system.executionContext());
+      return next;
+    });
+  }
 
   /**
    * Confirms a pending order (the stock is sold): DONE also when already confirmed; REFUSED when
