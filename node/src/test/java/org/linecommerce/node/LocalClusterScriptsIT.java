@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.linecommerce.testkit.PostgresFixture;
 import org.linecommerce.testkit.TestDatabase;
+import org.linecommerce.testkit.NodeProcess;
 
 /**
  * The README's local recipes run for real: {@code bin/cluster-local-postgres.sh start} brings up

@@ -16,6 +16,7 @@ import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.linecommerce.testkit.NodeProcess;
 
 /** The real jar, started as separate processes, as a deployer would run it. */
 class NodeJarIT {

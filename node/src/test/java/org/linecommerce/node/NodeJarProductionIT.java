@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.linecommerce.testkit.NodeProcess;
 
 /**
  * The real jar with {@code APP_ENV=production} and nothing else set exits 1 at once, printing one
