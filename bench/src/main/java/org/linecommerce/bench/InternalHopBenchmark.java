@@ -23,7 +23,10 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.headers.Authorization;
 import org.apache.pekko.stream.Materializer;
 import org.linecommerce.customer.CustomerModule;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.linecommerce.customer.api.CustomerClient;
+import org.linecommerce.customer.api.CustomerCommand;
 import org.linecommerce.customer.api.CustomerView;
 import org.linecommerce.runtime.MessageMeta;
 import org.linecommerce.runtime.node.Node;
@@ -55,6 +58,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *       client over keep-alive loopback connections (a host pool), through the node's whole HTTP
  *       edge (correlation id, trace context, metrics, auth, rate limit), which asks the same
  *       entity; the JSON body parsed into a tree by Jackson on the caller's side;
+ *   <li>{@link #entityAsk}: the resilient ask's floor — the same sharded ask without
+ *       {@code ResilientAsk} (no breaker, retry or result mapping): what sharding and the entity cost;
  *   <li>{@link #actorPingPong}: the ask floor — an ask to a plain echo actor;
  *   <li>{@link #socketPingPong}: the HTTP floor — one byte written to and read back from a
  *       loopback TCP echo server (a kernel round trip without HTTP or JSON).
@@ -80,6 +85,7 @@ public class InternalHopBenchmark {
   private TestDatabase database;
   private Node node;
   private CustomerClient customers;
+  private EntityRef<CustomerCommand> entity;
   private Http http;
   private Materializer materializer;
   private HttpRequest request;
@@ -98,6 +104,7 @@ public class InternalHopBenchmark {
         pekko.http.host-connection-pool.max-open-requests = 256
         """)), List.of(new CustomerModule()));
     customers = new CustomerClient(node.system());
+    entity = ClusterSharding.get(node.system()).entityRefFor(CustomerCommand.ENTITY_KEY, USER);
     AskResult<?> registered = customers.register(USER, "Bench", "en", null, null, MessageMeta.root("bench", null))
         .toCompletableFuture().get(30, TimeUnit.SECONDS);
     if (!(registered instanceof AskResult.Ok<?>)) throw new IllegalStateException("register: " + registered);
@@ -136,6 +143,12 @@ public class InternalHopBenchmark {
       throw new IllegalStateException("ask: " + result);
     }
     return ok.value();
+  }
+
+  @Benchmark
+  public CustomerView entityAsk() throws Exception {
+    return entity.<CustomerView>ask(CustomerCommand.Get::new, Duration.ofMillis(TIMEOUT_MS))
+        .toCompletableFuture().get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
   }
 
   @Benchmark

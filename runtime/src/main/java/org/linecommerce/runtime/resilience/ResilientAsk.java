@@ -6,10 +6,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -20,9 +23,9 @@ import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.pattern.CircuitBreaker;
 import org.apache.pekko.pattern.CircuitBreakerOpenException;
-import org.apache.pekko.pattern.Patterns;
 import org.apache.pekko.pattern.StatusReply;
 import org.linecommerce.runtime.health.Metrics;
+import scala.concurrent.ExecutionContextExecutor;
 
 /**
  * The one way a domain asks another domain's sharded entity: a timeout per attempt, a circuit
@@ -47,7 +50,7 @@ public final class ResilientAsk implements Extension {
   public enum BreakerState { CLOSED, HALF_OPEN, OPEN }
 
   private final ActorSystem<?> system;
-  private final Executor executor;
+  private final ExecutionContextExecutor executor;
   private final int maxFailures;
   private final Duration callTimeout;
   private final Duration resetTimeout;
@@ -87,22 +90,30 @@ public final class ResilientAsk implements Extension {
   /** Asks {@code ref} for a plain reply. */
   public <M, R> CompletionStage<AskResult<R>> ask(
       EntityRef<M> ref, Function<ActorRef<R>, M> message, AskPolicy policy) {
-    return run(ref.getTypeKey().name(), policy,
-        () -> ref.<R>ask(message::apply, policy.timeout())
-            .thenApplyAsync(r -> (AskResult<R>) new AskResult.Ok<>(r), executor));
+    return execute(ref.getTypeKey().name(), policy, true,
+        () -> mapped(ref.<R>ask(message::apply, policy.timeout()), r -> new AskResult.Ok<>(r)));
   }
 
   /** Asks {@code ref} for a {@link StatusReply}; an error reply becomes {@link AskResult.Failure#REJECTED}. */
   public <M, R> CompletionStage<AskResult<R>> askWithStatus(
       EntityRef<M> ref, Function<ActorRef<StatusReply<R>>, M> message, AskPolicy policy) {
-    return run(ref.getTypeKey().name(), policy,
-        () -> ref.<StatusReply<R>>ask(message::apply, policy.timeout())
-            .thenApplyAsync(ResilientAsk::fromStatus, executor));
+    return execute(ref.getTypeKey().name(), policy, true,
+        () -> mapped(ref.<StatusReply<R>>ask(message::apply, policy.timeout()), ResilientAsk::fromStatus));
   }
 
   private static <R> AskResult<R> fromStatus(StatusReply<R> reply) {
     if (reply.isSuccess()) return new AskResult.Ok<>(reply.getValue());
     return new AskResult.Failed<>(AskResult.Failure.REJECTED, reply.getError().getMessage());
+  }
+
+  /** {@code stage} mapped on the thread that completes it (a cheap mapping: no executor hop). */
+  private static <T, R> CompletionStage<AskResult<R>> mapped(CompletionStage<T> stage, Function<T, AskResult<R>> f) {
+    CompletableFuture<AskResult<R>> result = new CompletableFuture<>();
+    Stages.onCompletingThread(stage, (value, error) -> {
+      if (error != null) result.completeExceptionally(error);
+      else result.complete(f.apply(value));
+    });
+    return result;
   }
 
   /**
@@ -112,46 +123,89 @@ public final class ResilientAsk implements Extension {
    * ({@link #executor()}), see the class comment.
    */
   public <R> CompletionStage<AskResult<R>> run(
-      String target, AskPolicy policy, java.util.concurrent.Callable<CompletionStage<AskResult<R>>> attempt) {
-    CircuitBreaker breaker = breakerFor(target);
-    CompletionStage<AskResult<R>> withRetry =
-        Patterns.retry(
-            () -> through(breaker, policy, attempt),
-            (result, error) -> error != null && !(unwrap(error) instanceof CircuitBreakerOpenException),
-            policy.retries(),
-            policy.minBackoff(),
-            policy.maxBackoff(),
-            0.2,
-            Adapter.toClassic(system));
-    return withRetry.handleAsync((result, error) -> {
-      if (error == null) return result;
-      Throwable cause = unwrap(error);
-      if (cause instanceof CircuitBreakerOpenException) {
-        return new AskResult.Failed<>(AskResult.Failure.UNAVAILABLE, target + " is unavailable (circuit open)");
-      }
-      if (cause instanceof TimeoutException
-          || cause.getClass().getSimpleName().contains("Timeout")) {
-        return new AskResult.Failed<>(AskResult.Failure.TIMEOUT,
-            target + " did not answer within " + policy.timeout().toMillis() + " ms");
-      }
-      return new AskResult.Failed<>(AskResult.Failure.ERROR, target + ": " + cause.getMessage());
-    }, executor);
+      String target, AskPolicy policy, Callable<CompletionStage<AskResult<R>>> attempt) {
+    return execute(target, policy, false, attempt);
   }
 
   /**
-   * One attempt through {@code breaker}. The breaker times a call itself, with
-   * {@code linecommerce.resilience.breaker.call-timeout}, a safety net above the usual ask
-   * timeouts; an attempt whose policy allows longer (a conversation turn that waits for a remote AI
-   * vendor and then the local provider) is not timed by the breaker but reports its outcome to it:
-   * refused while the breaker is open, a failure or a success once it completes (its own ask
-   * timeout bounds it).
+   * The retry loop. Costs one hand-over to the system's executor per call (the result is completed
+   * there, so the caller's continuations never run on the thread of the actor that replied); the
+   * attempts, the breaker's bookkeeping and the mapping of the outcome run on the completing thread.
+   * {@code selfTimed}: every attempt is bounded by its own timeout shorter than the breaker's call
+   * timeout (an ask), so a closed breaker need not time it: see {@link #through}.
+   */
+  private <R> CompletionStage<AskResult<R>> execute(
+      String target, AskPolicy policy, boolean selfTimed, Callable<CompletionStage<AskResult<R>>> attempt) {
+    CompletableFuture<AskResult<R>> result = new CompletableFuture<>();
+    attempt(target, breakerFor(target), policy, selfTimed, attempt, 0, result);
+    return result;
+  }
+
+  private <R> void attempt(String target, CircuitBreaker breaker, AskPolicy policy, boolean selfTimed,
+      Callable<CompletionStage<AskResult<R>>> attempt, int retried, CompletableFuture<AskResult<R>> result) {
+    CompletionStage<AskResult<R>> stage;
+    try {
+      stage = through(breaker, policy, selfTimed, attempt);
+    } catch (Exception e) {
+      stage = CompletableFuture.failedFuture(e);
+    }
+    Stages.onCompletingThread(stage, (value, error) -> {
+      if (error == null) {
+        executor.execute(() -> result.complete(value));
+        return;
+      }
+      Throwable cause = unwrap(error);
+      if (retried < policy.retries() && !(cause instanceof CircuitBreakerOpenException)) {
+        system.scheduler().scheduleOnce(backoff(policy, retried),
+            () -> attempt(target, breaker, policy, selfTimed, attempt, retried + 1, result), executor);
+        return;
+      }
+      AskResult<R> failed = failure(target, policy, cause);
+      executor.execute(() -> result.complete(failed));
+    });
+  }
+
+  /** The delay before retry number {@code retried + 1}: exponential from min to max backoff, 20% jitter. */
+  private static Duration backoff(AskPolicy policy, int retried) {
+    double base = Math.min(policy.maxBackoff().toNanos(), policy.minBackoff().toNanos() * Math.pow(2, retried));
+    return Duration.ofNanos((long) (base * (1.0 + ThreadLocalRandom.current().nextDouble() * 0.2)));
+  }
+
+  private static <R> AskResult<R> failure(String target, AskPolicy policy, Throwable cause) {
+    if (cause instanceof CircuitBreakerOpenException) {
+      return new AskResult.Failed<>(AskResult.Failure.UNAVAILABLE, target + " is unavailable (circuit open)");
+    }
+    if (cause instanceof TimeoutException || cause.getClass().getSimpleName().contains("Timeout")) {
+      return new AskResult.Failed<>(AskResult.Failure.TIMEOUT,
+          target + " did not answer within " + policy.timeout().toMillis() + " ms");
+    }
+    return new AskResult.Failed<>(AskResult.Failure.ERROR, target + ": " + cause.getMessage());
+  }
+
+  /**
+   * One attempt through {@code breaker}.
+   *
+   * <ul>
+   *   <li>A self-timed attempt (an ask) while the breaker is closed runs directly and reports its
+   *       outcome to the breaker ({@code succeed}/{@code fail}): the breaker's own call timer and
+   *       future plumbing would only repeat the ask's timeout, at a cost per call.
+   *   <li>Otherwise an attempt whose policy is shorter than
+   *       {@code linecommerce.resilience.breaker.call-timeout} goes through the breaker, which times
+   *       it (a safety net above the usual ask timeouts), fails it fast while open and lets one
+   *       probe through while half-open.
+   *   <li>An attempt whose policy allows longer (a conversation turn that waits for a remote AI
+   *       vendor and then the local provider) is not timed by the breaker but reports its outcome to
+   *       it: refused while the breaker is open, a failure or a success once it completes (its own
+   *       ask timeout bounds it).
+   * </ul>
    */
   private <R> CompletionStage<AskResult<R>> through(
-      CircuitBreaker breaker, AskPolicy policy, java.util.concurrent.Callable<CompletionStage<AskResult<R>>> attempt)
+      CircuitBreaker breaker, AskPolicy policy, boolean selfTimed, Callable<CompletionStage<AskResult<R>>> attempt)
       throws Exception {
-    if (policy.timeout().compareTo(callTimeout) < 0) return breaker.callWithCircuitBreakerCS(attempt);
+    boolean shortCall = policy.timeout().compareTo(callTimeout) < 0;
+    if (shortCall && !(selfTimed && breaker.isClosed())) return breaker.callWithCircuitBreakerCS(attempt);
     if (breaker.isOpen()) {
-      return java.util.concurrent.CompletableFuture.failedFuture(
+      return CompletableFuture.failedFuture(
           new CircuitBreakerOpenException(scala.concurrent.duration.Duration.Zero(), "Circuit Breaker is open"));
     }
     CompletionStage<AskResult<R>> stage;
@@ -161,10 +215,17 @@ public final class ResilientAsk implements Extension {
       breaker.fail();
       throw e;
     }
-    return stage.whenCompleteAsync((result, error) -> {
-      if (error != null) breaker.fail();
-      else breaker.succeed();
-    }, executor);
+    CompletableFuture<AskResult<R>> reported = new CompletableFuture<>();
+    Stages.onCompletingThread(stage, (result, error) -> {
+      if (error != null) {
+        breaker.fail();
+        reported.completeExceptionally(error);
+      } else {
+        breaker.succeed();
+        reported.complete(result);
+      }
+    });
+    return reported;
   }
 
   /** The executor this class runs its stages on (the actor system's default dispatcher). */

@@ -4,10 +4,14 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorSystem;
+import scala.concurrent.ExecutionContext;
 import scala.concurrent.ExecutionContextExecutor;
+import scala.jdk.javaapi.FutureConverters;
+import scala.runtime.BoxedUnit;
 
 /**
  * {@code CompletionStage} helpers that never fall back to the JDK's default async executor.
@@ -30,6 +34,25 @@ public final class Stages {
     CompletableFuture<T> result = new CompletableFuture<>();
     stage.whenCompleteAsync((value, error) -> complete(result, value, error), system.executionContext());
     return result;
+  }
+
+  /**
+   * Calls {@code callback} with {@code stage}'s outcome on the thread that completes it (for an ask,
+   * the thread of the actor that replied), without an executor hop and never on the JDK's default
+   * executor, also for stages Pekko's Java API converted from Scala futures. {@code callback} must
+   * be short and must not block: typically it completes another future or hands work to an executor.
+   */
+  public static <T> void onCompletingThread(CompletionStage<T> stage, BiConsumer<? super T, ? super Throwable> callback) {
+    if (stage.getClass() == CompletableFuture.class) {
+      // a plain future runs non-async dependents on the completing thread
+      ((CompletableFuture<T>) stage).whenComplete(callback);
+      return;
+    }
+    FutureConverters.asScala(stage).onComplete(attempt -> {
+      if (attempt.isSuccess()) callback.accept(attempt.get(), null);
+      else callback.accept(null, attempt.failed().get());
+      return BoxedUnit.UNIT;
+    }, ExecutionContext.parasitic$.MODULE$);
   }
 
   /**
