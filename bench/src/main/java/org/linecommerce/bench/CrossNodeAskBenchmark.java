@@ -57,7 +57,7 @@ import org.linecommerce.testkit.TestNodeConfig;
  *
  * <pre>
  * java -Xmx1g -cp bench/target/benchmarks.jar org.linecommerce.bench.CrossNodeAskBenchmark [--quick]
- *     [--seconds 10] [--rounds 3] [--callers 64] [--entities 64]
+ *     [--seconds 10] [--rounds 3] [--callers 64] [--entities 64] [--remote-jvm "JVM options"]
  * </pre>
  */
 public final class CrossNodeAskBenchmark {
@@ -96,7 +96,9 @@ public final class CrossNodeAskBenchmark {
       env.put("DB_USER", db.getString("linecommerce.db.user"));
       env.put("DB_PASSWORD", db.getString("linecommerce.db.password"));
       env.put("CATALOG_SEED", "off");
-      List<String> remoteJvm = List.of("-Xms384m", "-Xmx384m");
+      List<String> remoteJvm = new ArrayList<>(List.of("-Xms384m", "-Xmx384m"));
+      // e.g. --remote-jvm "-XX:StartFlightRecording=duration=60s,filename=/tmp/remote.jfr"
+      if (options.containsKey("remote-jvm")) remoteJvm.addAll(List.of(options.get("remote-jvm").trim().split("\\s+")));
       report.param("remoteJvm", String.join(" ", remoteJvm) + " -jar node.jar (NODE_ROLES=customer)");
       remote = NodeProcess.start(dir, "remote-node", remoteJvm, env,
           Integer.parseInt(env.get("HTTP_PORT")), Integer.parseInt(env.get("MANAGEMENT_PORT")));
