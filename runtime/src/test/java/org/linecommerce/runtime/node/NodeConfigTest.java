@@ -38,6 +38,18 @@ class NodeConfigTest {
   }
 
   @Test
+  void subscriptionsSeeNewEventsWithinAFractionOfASecondWithoutSkippingSlowCommits() {
+    Config c = load("");
+    java.time.Duration queryDelay = c.getDuration("jdbc-read-journal.journal-sequence-retrieval.query-delay");
+    java.time.Duration refresh = c.getDuration("jdbc-read-journal.refresh-interval");
+    // both polls bound the lag from persist to handler (issue 11 item 7: p99 <= 1 s)
+    assertThat(queryDelay.plus(refresh)).isLessThanOrEqualTo(java.time.Duration.ofMillis(500));
+    // a gap in the ordering is waited for as long as with the plugin's defaults (10 x 1 s)
+    assertThat(queryDelay.multipliedBy(c.getInt("jdbc-read-journal.journal-sequence-retrieval.max-tries")))
+        .isGreaterThanOrEqualTo(java.time.Duration.ofSeconds(10));
+  }
+
+  @Test
   void theRequestTimeoutIsSetExplicitlyAndConfigurable() {
     assertThat(load("").getDuration("pekko.http.server.request-timeout")).hasSeconds(20);
     assertThat(load("linecommerce.http.request-timeout = 7s").getDuration("pekko.http.server.request-timeout"))
