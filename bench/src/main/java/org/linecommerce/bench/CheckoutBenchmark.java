@@ -54,7 +54,10 @@ import org.linecommerce.testkit.NodeProcess;
  *       {@code --priced-sample} at saturation, so the reads do not dominate the figure);
  *   <li>orders accepted per second, and CPU per order: the node process's user+system CPU time
  *       ({@code /proc/<pid>/stat}) during the phase divided by the orders accepted; at saturation
- *       also above idle (minus what the node burns in 5 s without orders, measured before).
+ *       also above idle (minus what the node burns in 5 s without orders, measured before);
+ *   <li>on PostgreSQL, the database work per order at saturation ({@code pg_stat_database} of the
+ *       node's database: transactions above idle, rows inserted, updated, deleted), which does not
+ *       depend on how busy the machine is.
  * </ul>
  *
  * Options: {@code --quick} (short phases), {@code --db=postgres,h2}, {@code --rate=100},
@@ -118,7 +121,7 @@ public final class CheckoutBenchmark {
   /** What one node (one database, one jar) measured. */
   record Measured(String label, Load.Result steady, Histogram steadyPriced, long steadyPricedFailed, double steadyCpuMsPerOrder,
       Load.Result saturated, Histogram saturatedPriced, double saturatedCpuMsPerOrder, double saturatedCpuCores,
-      double idleCpuCores, double saturatedMarginalCpuMsPerOrder) {}
+      double idleCpuCores, double saturatedMarginalCpuMsPerOrder, double[] dbPerOrder) {}
 
   private void run() throws Exception {
     List<String> dbs = List.of(opt("db", "postgres,h2", "postgres,h2").split(","));
@@ -168,6 +171,12 @@ public final class CheckoutBenchmark {
       report.figure(m.label() + " saturated CPU per order above idle", m.saturatedMarginalCpuMsPerOrder(), "ms");
       report.figure(m.label() + " saturated node CPU", m.saturatedCpuCores() * 100, "% of one core");
       report.figure(m.label() + " idle node CPU", m.idleCpuCores() * 100, "% of one core");
+      if (m.dbPerOrder() != null) {
+        report.figure(m.label() + " saturated DB transactions per order above idle", m.dbPerOrder()[0], "tx");
+        report.figure(m.label() + " saturated DB rows inserted per order", m.dbPerOrder()[1], "rows");
+        report.figure(m.label() + " saturated DB rows updated per order", m.dbPerOrder()[2], "rows");
+        report.figure(m.label() + " saturated DB rows deleted per order", m.dbPerOrder()[3], "rows");
+      }
       for (String f : m.steady().firstFailures()) report.note(m.label() + " steady failure: " + f);
       for (String f : m.saturated().firstFailures()) report.note(m.label() + " saturated failure: " + f);
     }
@@ -234,7 +243,7 @@ public final class CheckoutBenchmark {
     System.out.printf(Locale.ROOT, "%n== %s: starting node %s (%s) in %s%n", label, jar, db, dir);
     NodeProcess node = NodeProcess.start(dir, "node", jvm, env, httpPort, managementPort);
     try {
-      node.awaitReady(Duration.ofSeconds(120));
+      node.awaitReady(Duration.ofSeconds(300));
       String base = "http://127.0.0.1:" + httpPort;
       List<String> products = awaitCatalog(base);
       Orders orders = new Orders(base, products);
@@ -243,10 +252,13 @@ public final class CheckoutBenchmark {
       orders.awaitPolls(Duration.ofSeconds(30));
       // what the node burns without orders (subscriptions polling the journal, cluster, timers)
       Thread.sleep(3_000);
+      long[] dbStats0 = pgUrl == null ? null : dbStats(database);
       long idle0 = cpuNanos(node);
       long idleT0 = System.nanoTime();
       Thread.sleep(5_000);
       double idleCores = (cpuNanos(node) - idle0) / (double) (System.nanoTime() - idleT0);
+      long[] idleDb = pgUrl == null ? null : minus(dbStats(database), dbStats0);
+      double idleSeconds = (System.nanoTime() - idleT0) / 1e9;
       System.out.printf(Locale.ROOT, "%s: idle node CPU %.1f%% of one core%n", label, idleCores * 100);
 
       System.out.printf(Locale.ROOT, "%s: steady %s at %.0f orders/s%n", label, steady, rate);
@@ -262,6 +274,9 @@ public final class CheckoutBenchmark {
       System.out.printf(Locale.ROOT, "%s: saturation %s with %d clients%n", label, saturate, clients);
       Histogram satPriced = new ConcurrentHistogram(TimeUnit.MINUTES.toNanos(5), 3);
       int sample = Integer.parseInt(opt("priced-sample", "8", "8"));
+      if (pgUrl != null) Thread.sleep(STATS_FLUSH_MS); // PostgreSQL backends report their counts within about 10 s
+      long[] satDb0 = pgUrl == null ? null : dbStats(database);
+      long satDbT0 = System.nanoTime();
       Path jfr = options.containsKey("jfr")
           ? Path.of(options.get("jfr")).toAbsolutePath().resolve("checkout-" + label.replace(' ', '-') + ".jfr") : null;
       if (jfr != null) {
@@ -278,11 +293,23 @@ public final class CheckoutBenchmark {
       orders.awaitPolls(Duration.ofSeconds(30));
       double satCpu = (cpu2 - cpu1) / 1e6 / Math.max(1, satResult.succeeded());
       double marginal = ((cpu2 - cpu1) / 1e6 - idleCores * wall * 1e3) / Math.max(1, satResult.succeeded());
+      double[] perOrder = null;
+      if (pgUrl != null) {
+        Thread.sleep(STATS_FLUSH_MS);
+        long[] used = minus(dbStats(database), satDb0);
+        double seconds = (System.nanoTime() - satDbT0) / 1e9;
+        perOrder = new double[used.length];
+        for (int k = 0; k < used.length; k++) {
+          perOrder[k] = (used[k] - idleDb[k] * seconds / idleSeconds) / Math.max(1, satResult.succeeded());
+        }
+        System.out.printf(Locale.ROOT, "%s saturated: per order above idle: %.1f transactions, %.1f rows inserted,"
+            + " %.1f updated, %.1f deleted%n", label, perOrder[0], perOrder[1], perOrder[2], perOrder[3]);
+      }
       print(label + " saturated", satResult, satPriced, satCpu);
       System.out.printf(Locale.ROOT, "%s saturated: node CPU %.0f%% of one core, %.2f ms/order above idle%n", label,
           (cpu2 - cpu1) / 1e9 / wall * 100, marginal);
       return new Measured(label, steadyResult, steadyPriced, pricedFailed.get(), steadyCpu, satResult, satPriced, satCpu,
-          (cpu2 - cpu1) / 1e9 / wall, idleCores, marginal);
+          (cpu2 - cpu1) / 1e9 / wall, idleCores, marginal, perOrder);
     } finally {
       int exit = node.terminate();
       System.out.printf(Locale.ROOT, "%s: node stopped (exit %d), log %s%n", label, exit, node.log);
@@ -393,7 +420,7 @@ public final class CheckoutBenchmark {
     for (JsonNode p : catalog.path("products")) {
       if (!p.path("discontinued").asBoolean(false) && !"discontinued".equals(p.path("status").asText())) ids.add(p.path("id").asText());
     }
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
     Map<String, Boolean> seeded = new ConcurrentHashMap<>();
     while (seeded.size() < ids.size()) {
       for (String id : ids) {
@@ -433,6 +460,24 @@ public final class CheckoutBenchmark {
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes());
     if (p.waitFor() != 0) System.out.println("jcmd " + String.join(" ", args) + " failed: " + out);
+  }
+
+  private static final long STATS_FLUSH_MS = 11_000;
+
+  /** {@code pg_stat_database} of {@code name}: transactions committed, rows inserted, updated, deleted. */
+  private static long[] dbStats(String name) throws Exception {
+    try (Connection c = admin(); Statement s = c.createStatement();
+        java.sql.ResultSet rs = s.executeQuery("SELECT xact_commit, tup_inserted, tup_updated, tup_deleted"
+            + " FROM pg_stat_database WHERE datname = '" + name + "'")) {
+      if (!rs.next()) return new long[4];
+      return new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)};
+    }
+  }
+
+  private static long[] minus(long[] a, long[] b) {
+    long[] d = new long[a.length];
+    for (int i = 0; i < a.length; i++) d[i] = a[i] - b[i];
+    return d;
   }
 
   private static int freePort() throws IOException {
