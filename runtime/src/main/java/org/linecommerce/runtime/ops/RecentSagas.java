@@ -24,9 +24,11 @@ import org.linecommerce.runtime.subscription.SubscriptionSettings;
  * subscription {@code ops-recent-sagas} over every saga event ({@link Saga#tags}). One row per
  * saga: its definition, its status after the last event applied ({@link #statusAfter}), the step
  * it is at, when it started and when it last changed. Delivery is at-least-once; a row remembers
- * the sequence number of the last event applied, so a replayed event changes nothing. Rows of
- * sagas unchanged for {@code linecommerce.ops.recent-sagas.retention} are pruned when a new saga
- * starts, so the table stays bounded. The timeline of one saga is read from the saga itself
+ * the sequence number of the last event applied, so a replayed event changes nothing. Each event
+ * costs one statement (a conditional {@code UPDATE}; the first of a saga an {@code INSERT}), as
+ * every saga transition passes through here. Rows of sagas unchanged for
+ * {@code linecommerce.ops.recent-sagas.retention} are pruned when a new saga is listed, at most
+ * once a minute, so the table stays bounded. The timeline of one saga is read from the saga itself
  * ({@code GET /admin/sagas/{sagaId}}), never copied here.
  */
 public final class RecentSagas implements SubscriptionHandler<Saga.Event> {
@@ -40,8 +42,12 @@ public final class RecentSagas implements SubscriptionHandler<Saga.Event> {
       String sagaId, String definition, String status, String currentStep, String lastEvent,
       String failureReason, Instant startedAt, Instant updatedAt) {}
 
+  /** Old rows are pruned when a saga is first listed, at most this often. */
+  static final Duration PRUNE_EVERY = Duration.ofMinutes(1);
+
   private final Database db;
   private final Duration retention;
+  private final java.util.concurrent.atomic.AtomicLong lastPrune = new java.util.concurrent.atomic.AtomicLong();
 
   RecentSagas(Database db, Duration retention) {
     this.db = db;
@@ -63,6 +69,14 @@ public final class RecentSagas implements SubscriptionHandler<Saga.Event> {
 
   /** The status a saga has after {@code event}, given the one before (null before its first event). */
   static String statusAfter(Saga.Event event, String before) {
+    String status = statusOf(event);
+    if (status != null) return status;
+    // retries, signals, passed deadlines and single compensations leave the status as it was
+    return before == null ? Saga.Status.RUNNING.code() : before;
+  }
+
+  /** The status {@code event} sets, or null when it leaves the status as it was. */
+  static String statusOf(Saga.Event event) {
     Saga.Status status = null;
     if (event instanceof Saga.SagaStarted || event instanceof Saga.StepStarted || event instanceof Saga.StepSucceeded) {
       status = Saga.Status.RUNNING;
@@ -77,9 +91,7 @@ public final class RecentSagas implements SubscriptionHandler<Saga.Event> {
     } else if (event instanceof Saga.CompensationFailed) {
       status = Saga.Status.REQUIRES_MANUAL_INTERVENTION;
     }
-    // retries, signals, passed deadlines and single compensations leave the status as it was
-    if (status != null) return status.code();
-    return before == null ? Saga.Status.RUNNING.code() : before;
+    return status == null ? null : status.code();
   }
 
   /** The step an event names, or null (saga-level events keep the step shown before). */
@@ -108,69 +120,63 @@ public final class RecentSagas implements SubscriptionHandler<Saga.Event> {
   @Override
   public CompletionStage<Done> handle(EventDelivery<Saga.Event> delivery) {
     Instant at = delivery.timestamp() == null ? Instant.now() : delivery.timestamp();
-    return db.inTransaction(c -> {
+    return db.withConnection(c -> {
       apply(c, delivery.event(), delivery.sequenceNr(), at);
       return Done.getInstance();
     });
   }
 
+  /**
+   * One statement for an event of a listed saga: an {@code UPDATE} of the row, conditional on the
+   * sequence number (a replay changes nothing) and keeping the status, step, definition and reason
+   * the event does not name. Only the first event of a saga inserts its row (and prunes old rows,
+   * at most once per {@link #PRUNE_EVERY}).
+   */
   private void apply(Connection c, Saga.Event event, long sequenceNr, Instant at) throws SQLException {
-    String status = null;
-    String step = null;
-    String definition = null;
-    String reason = null;
-    long lastSeq = -1;
-    try (PreparedStatement q = c.prepareStatement("SELECT status, current_step, definition, failure_reason, last_sequence_nr"
-        + " FROM ops_recent_sagas WHERE saga_id = ?")) {
-      q.setString(1, event.sagaId());
-      try (ResultSet rs = q.executeQuery()) {
-        if (rs.next()) {
-          status = rs.getString(1);
-          step = rs.getString(2);
-          definition = rs.getString(3);
-          reason = rs.getString(4);
-          lastSeq = rs.getLong(5);
-        }
-      }
+    String status = statusOf(event);
+    String step = stepOf(event);
+    String reason = reasonOf(event);
+    String definition = event instanceof Saga.SagaStarted started ? started.definition() : null;
+    try (PreparedStatement u = c.prepareStatement("UPDATE ops_recent_sagas SET definition = COALESCE(?, definition),"
+        + " status = COALESCE(?, status), current_step = COALESCE(?, current_step), last_event = ?,"
+        + " failure_reason = COALESCE(?, failure_reason), updated_at = ?, last_sequence_nr = ?"
+        + " WHERE saga_id = ? AND last_sequence_nr < ?")) {
+      u.setString(1, definition);
+      u.setString(2, status);
+      u.setString(3, step);
+      u.setString(4, event.eventType());
+      u.setString(5, reason);
+      u.setTimestamp(6, Timestamp.from(at));
+      u.setLong(7, sequenceNr);
+      u.setString(8, event.sagaId());
+      u.setLong(9, sequenceNr);
+      if (u.executeUpdate() == 1) return;
     }
-    if (lastSeq >= 0 && sequenceNr <= lastSeq) return; // seen before: a replay changes nothing
-    String newStatus = statusAfter(event, status);
-    String newStep = stepOf(event) != null ? stepOf(event) : step;
-    String newReason = reasonOf(event) != null ? reasonOf(event) : reason;
-    if (event instanceof Saga.SagaStarted started) definition = started.definition();
-    if (lastSeq < 0) {
-      prune(c, at);
-      try (PreparedStatement i = c.prepareStatement("INSERT INTO ops_recent_sagas (saga_id, definition, status,"
-          + " current_step, last_event, failure_reason, started_at, updated_at, last_sequence_nr)"
-          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-        i.setString(1, event.sagaId());
-        i.setString(2, definition);
-        i.setString(3, newStatus);
-        i.setString(4, newStep);
-        i.setString(5, event.eventType());
-        i.setString(6, newReason);
-        i.setTimestamp(7, Timestamp.from(at));
-        i.setTimestamp(8, Timestamp.from(at));
-        i.setLong(9, sequenceNr);
-        i.executeUpdate();
-      }
-    } else {
-      try (PreparedStatement u = c.prepareStatement("UPDATE ops_recent_sagas SET definition = ?, status = ?,"
-          + " current_step = ?, last_event = ?, failure_reason = ?, updated_at = ?, last_sequence_nr = ? WHERE saga_id = ?")) {
-        u.setString(1, definition);
-        u.setString(2, newStatus);
-        u.setString(3, newStep);
-        u.setString(4, event.eventType());
-        u.setString(5, newReason);
-        u.setTimestamp(6, Timestamp.from(at));
-        u.setLong(7, sequenceNr);
-        u.setString(8, event.sagaId());
-        u.executeUpdate();
-      }
+    // no row, or a row that already reflects this event (a replay)
+    pruneNowAndThen(c, at);
+    try (PreparedStatement i = c.prepareStatement("INSERT INTO ops_recent_sagas (saga_id, definition, status,"
+        + " current_step, last_event, failure_reason, started_at, updated_at, last_sequence_nr)"
+        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      i.setString(1, event.sagaId());
+      i.setString(2, definition);
+      i.setString(3, status != null ? status : Saga.Status.RUNNING.code());
+      i.setString(4, step);
+      i.setString(5, event.eventType());
+      i.setString(6, reason);
+      i.setTimestamp(7, Timestamp.from(at));
+      i.setTimestamp(8, Timestamp.from(at));
+      i.setLong(9, sequenceNr);
+      i.executeUpdate();
+    } catch (SQLException e) {
+      if (!"23505".equals(e.getSQLState())) throw e; // the row exists: the event was applied before
     }
   }
 
-  private void prune(Connection c, Instant now) throws SQLException {
+  private void pruneNowAndThen(Connection c, Instant now) throws SQLException {
+    long last = lastPrune.get();
+    long nanos = System.nanoTime();
+    if (last != 0 && nanos - last < PRUNE_EVERY.toNanos()) return;
+    if (!lastPrune.compareAndSet(last, nanos)) return;
     try (PreparedStatement d = c.prepareStatement("DELETE FROM ops_recent_sagas WHERE updated_at < ?")) {
       d.setTimestamp(1, Timestamp.from(now.minus(retention)));
       d.executeUpdate();

@@ -149,8 +149,9 @@ public final class OrderDesk implements OrderClient {
             system.log().warn("Order {}: checkout not started within the budget ({})", orderId, result);
             return CompletableFuture.completedFuture(false);
           }
-          // unmarked only means the sweeper looks once more
-          return requests.markStarted(orderId).handle((marked, error) -> true);
+          // batched, off the answer's path: unmarked only means the sweeper looks once more
+          requests.markStartedSoon(orderId);
+          return CompletableFuture.completedFuture(true);
         });
   }
 
