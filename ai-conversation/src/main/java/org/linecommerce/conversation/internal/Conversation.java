@@ -9,7 +9,9 @@ import java.util.UUID;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.BackoffSupervisorStrategy;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -46,6 +48,7 @@ import org.linecommerce.conversation.internal.nlu.Analysis;
 import org.linecommerce.conversation.internal.provider.ProviderFailure;
 import org.linecommerce.runtime.MessageMeta;
 import org.linecommerce.runtime.tracing.LogContext;
+import org.linecommerce.runtime.entity.ActiveEntities;
 import org.linecommerce.runtime.entity.IdlePassivation;
 import org.linecommerce.runtime.entity.RememberedEntities;
 import org.linecommerce.runtime.subscription.EventTags;
@@ -69,6 +72,9 @@ import org.linecommerce.runtime.subscription.EventTags;
  * <p><b>Idle.</b> Remembered sharding and idle passivation are the runtime's: the idle timer
  * completes an open session ({@code conversation.completed}) and then lets the entity leave memory;
  * after a crash remember-entities restarts it, so a session is completed even if its node died.
+ * Remember-entities turns Pekko's passivation limit off, so the runtime's {@link ActiveEntities}
+ * bounds the conversations in memory on a node ({@code linecommerce.conversation.max-active}): above
+ * it the least recently used one is idle at once (completes its session early and leaves).
  */
 public final class Conversation
     extends EventSourcedBehaviorWithEnforcedReplies<ConversationCommand, ConversationEvent, ConversationState> {
@@ -77,6 +83,9 @@ public final class Conversation
   public static final String TAG_PREFIX = ConversationEvent.TAG_PREFIX;
   static final String SOURCE = "ai-conversation";
   private static final int SNAPSHOT_EVERY = 100;
+  /** One for every conversation (immutable), not one per entity. */
+  private static final BackoffSupervisorStrategy SUPERVISION =
+      SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1);
 
   /** A turn finished (its answer, or the error that ended it); no reply. */
   record TurnFinished(GenerateRequest request, MessageMeta meta, ShopAssistant.TurnResult result, Throwable error,
@@ -96,14 +105,23 @@ public final class Conversation
   private Conversation(String userId, ActorContext<ConversationCommand> context, TimerScheduler<ConversationCommand> timers,
       ActorRef<ClusterSharding.ShardCommand> shard, ShopAssistant assistant) {
     super(PersistenceId.of(ConversationCommand.ENTITY_KEY.name(), userId),
-        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
+        SUPERVISION);
     this.userId = userId;
     this.context = context;
     this.assistant = assistant;
     Duration idleAfter = context.getSystem().settings().config().getDuration("linecommerce.conversation.idle-timeout");
     this.idle = new IdlePassivation<>(context, timers, shard, idleAfter, Idle.INSTANCE,
-        state -> !state.inSession() && !busy);
+        state -> !state.inSession() && !busy, shard == null ? null : activeLimit(context.getSystem()));
     this.tags = EventTags.fromConfig(context.getSystem(), TAG_PREFIX);
+  }
+
+  /**
+   * This node's limit of conversations in memory ({@code linecommerce.conversation.max-active}, 0:
+   * none): above it the least recently used conversation completes its session and leaves.
+   */
+  static ActiveEntities activeLimit(ActorSystem<?> system) {
+    return ActiveEntities.of(system, ConversationCommand.ENTITY_KEY.name(),
+        system.settings().config().getInt("linecommerce.conversation.max-active"));
   }
 
   /** Starts sharding of {@code Conversation} (remember-entities): hosted on {@value #ROLE} nodes, a proxy elsewhere. */
@@ -136,19 +154,26 @@ public final class Conversation
     return ConversationState.empty();
   }
 
+  /**
+   * Every command in every state, in one table. Not Pekko's handler builder: it is built once per
+   * entity instance and keeps about 20 objects (some 700 bytes) per active conversation, a tenth of
+   * its heap (bench/RESULTS.md, 5.); this dispatch is one lambda.
+   */
   @Override
   public CommandHandlerWithReply<ConversationCommand, ConversationEvent, ConversationState> commandHandler() {
-    var builder = newCommandHandlerWithReplyBuilder();
-    builder.forAnyState()
-        .onCommand(Generate.class, this::onGenerate)
-        .onCommand(TurnFinished.class, this::onTurnFinished)
-        .onCommand(GetHistory.class, (s, c) -> Effect().reply(c.replyTo(), new History(userId, s.lastTurns(c.limit()))))
-        .onCommand(GetView.class, (s, c) -> Effect().reply(c.replyTo(), s.view(userId)))
-        .onCommand(HandBack.class, this::onHandBack)
-        .onCommand(RefreshProfile.class, this::onRefreshProfile)
-        .onCommand(NoteViewedProducts.class, this::onNoteViewed)
-        .onCommand(Idle.class, this::onIdle);
-    return idle.restartOnEveryCommand(builder.build());
+    return idle.restartOnEveryCommand(this::onCommand);
+  }
+
+  private ReplyEffect<ConversationEvent, ConversationState> onCommand(ConversationState s, ConversationCommand command) {
+    if (command instanceof Generate c) return onGenerate(s, c);
+    if (command instanceof TurnFinished c) return onTurnFinished(s, c);
+    if (command instanceof GetHistory c) return Effect().reply(c.replyTo(), new History(userId, s.lastTurns(c.limit())));
+    if (command instanceof GetView c) return Effect().reply(c.replyTo(), s.view(userId));
+    if (command instanceof HandBack c) return onHandBack(s, c);
+    if (command instanceof RefreshProfile c) return onRefreshProfile(s, c);
+    if (command instanceof NoteViewedProducts c) return onNoteViewed(s, c);
+    if (command instanceof Idle c) return onIdle(s, c);
+    throw new IllegalArgumentException("unhandled command " + command.getClass().getName());
   }
 
   // ---------------------------------------------------------------- commands
@@ -272,6 +297,7 @@ public final class Conversation
   public SignalHandler<ConversationState> signalHandler() {
     return newSignalHandlerBuilder()
         .onSignal(RecoveryCompleted.instance(), state -> idle.restart())
+        .onSignal(PostStop.instance(), state -> idle.stopped())
         .build();
   }
 

@@ -73,9 +73,12 @@ public record ConversationState(
     sourceEvents = sourceEvents == null ? List.of() : List.copyOf(sourceEvents);
   }
 
+  private static final ConversationState EMPTY = new ConversationState(ConversationMode.BOT, List.of(), Focus.NONE,
+      List.of(), List.of(), null, List.of(), List.of(), 0, null, null, null);
+
+  /** The state of a conversation without events (one instance: every entity keeps its empty state). */
   public static ConversationState empty() {
-    return new ConversationState(ConversationMode.BOT, List.of(), Focus.NONE, List.of(), List.of(), null, List.of(),
-        List.of(), 0, null, null, null);
+    return EMPTY;
   }
 
   /** The answer already given to {@code messageId}, if it is among the last ones remembered. */

@@ -33,6 +33,10 @@ import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
  * The timer has its own key, so the entity's other timers are not affected (but
  * {@code timers.cancelAll()} would cancel it too: cancel timers by key instead).
  *
+ * <p>With {@link ActiveEntities} (a per-node limit of the type's entities in memory) every command
+ * also marks the entity used, and the least recently used entity above the limit gets the idle
+ * message at once; then also call {@link #stopped()} in the {@code PostStop} signal handler.
+ *
  * @param <C> the entity's command type
  * @param <S> the entity's state type
  */
@@ -51,6 +55,7 @@ public final class IdlePassivation<C, S> {
   private final Duration idleAfter;
   private final C idle;
   private final Predicate<S> mayPassivate;
+  private final ActiveEntities active;
 
   /**
    * @param shard the entity's shard; null outside sharding
@@ -65,6 +70,21 @@ public final class IdlePassivation<C, S> {
       Duration idleAfter,
       C idle,
       Predicate<S> mayPassivate) {
+    this(context, timers, shard, idleAfter, idle, mayPassivate, null);
+  }
+
+  /**
+   * As above, with the node's limit of active entities of the type ({@code active}; null: no limit).
+   */
+  public IdlePassivation(
+      ActorContext<C> context,
+      TimerScheduler<C> timers,
+      ActorRef<ClusterSharding.ShardCommand> shard,
+      Duration idleAfter,
+      C idle,
+      Predicate<S> mayPassivate,
+      ActiveEntities active) {
+    this.active = active;
     this.context = Objects.requireNonNull(context, "context");
     this.timers = Objects.requireNonNull(timers, "timers");
     this.shard = shard;
@@ -76,6 +96,12 @@ public final class IdlePassivation<C, S> {
   /** (Re)arms the idle timer: the entity is idle {@code idleAfter} from now unless a command comes. */
   public void restart() {
     timers.startSingleTimer(TIMER_KEY, idle, idleAfter);
+    if (active != null) active.touch(context.getSelf(), idle);
+  }
+
+  /** The entity stopped (its {@code PostStop} signal): it no longer counts against the active limit. */
+  public void stopped() {
+    if (active != null) active.remove(context.getSelf());
   }
 
   /** Whether {@code command} is the idle message. */
@@ -99,6 +125,7 @@ public final class IdlePassivation<C, S> {
   public <E> ReplyEffect<E, S> onIdle(S state) {
     EffectFactories<E, S> effect = new EffectFactories<>();
     if (!mayPassivate.test(state)) return effect.noReply();
+    if (active != null) active.remove(context.getSelf());
     if (shard != null) {
       context.getLog().debug("{} is idle and passivates", context.getSelf().path().name());
       shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));

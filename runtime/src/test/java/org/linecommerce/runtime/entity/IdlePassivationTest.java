@@ -15,6 +15,7 @@ import org.apache.pekko.cluster.sharding.ShardRegion.CurrentShardRegionState;
 import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
@@ -24,8 +25,8 @@ import org.junit.jupiter.api.Test;
 import org.linecommerce.runtime.MessageMeta;
 
 /**
- * {@link RememberedEntities} with {@link IdlePassivation} on a one-node cluster (in-memory
- * journal), and {@link IdlePassivation} outside sharding, with the test entity {@link Tally}.
+ * {@link RememberedEntities} with {@link IdlePassivation} (and its {@link ActiveEntities} limit) on a
+ * one-node cluster (in-memory journal), and {@link IdlePassivation} outside sharding, with the test entity {@link Tally}.
  */
 class IdlePassivationTest {
 
@@ -52,7 +53,13 @@ class IdlePassivationTest {
     cluster.manager().tell(Join.create(cluster.selfMember().address()));
     await().atMost(Duration.ofSeconds(10)).until(() -> cluster.selfMember().status() == org.apache.pekko.cluster.MemberStatus.up());
     RememberedEntities.init(testKit.system(), Tally.KEY, null, (id, shard) -> Tally.create(id, shard, IDLE));
+    ActiveEntities limited = ActiveEntities.of(testKit.system(), LIMITED.name(), 2);
+    RememberedEntities.init(testKit.system(), LIMITED, null,
+        (id, shard) -> Tally.create(id, shard, Duration.ofHours(1), limited));
   }
+
+  /** Tallies of which at most two stay in memory, never idle long enough to leave on their own. */
+  static final EntityTypeKey<Tally.Command> LIMITED = EntityTypeKey.create(Tally.Command.class, "LimitedTally");
 
   @AfterAll
   static void stop() {
@@ -80,6 +87,32 @@ class IdlePassivationTest {
     held.<Tally.State>ask(r -> new Tally.Hold(false, r), ASK).toCompletableFuture().get();
     await("the released tally passivated").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
         .until(() -> !liveEntities().contains("held"));
+  }
+
+  @Test
+  void aboveTheActiveLimitTheLeastRecentlyUsedRememberedEntityLeavesAndComesBackWithItsState() throws Exception {
+    ClusterSharding sharding = ClusterSharding.get(testKit.system());
+    EntityRef<Tally.Command> a = sharding.entityRefFor(LIMITED, "lru-a");
+    EntityRef<Tally.Command> b = sharding.entityRefFor(LIMITED, "lru-b");
+    EntityRef<Tally.Command> c = sharding.entityRefFor(LIMITED, "lru-c");
+    EntityRef<Tally.Command> d = sharding.entityRefFor(LIMITED, "lru-d");
+    a.<Tally.State>ask(r -> new Tally.Add(1, MessageMeta.root("test", null), r), ASK).toCompletableFuture().get();
+    b.<Tally.State>ask(r -> new Tally.Add(2, MessageMeta.root("test", null), r), ASK).toCompletableFuture().get();
+    c.<Tally.State>ask(r -> new Tally.Add(3, MessageMeta.root("test", null), r), ASK).toCompletableFuture().get();
+    await("the least recently used tally left").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+        .until(() -> liveEntities(LIMITED).equals(Set.of("lru-b", "lru-c")));
+
+    // b used again: c is now the least recently used
+    b.<Tally.State>ask(Tally.Get::new, ASK).toCompletableFuture().get();
+    d.<Tally.State>ask(r -> new Tally.Add(4, MessageMeta.root("test", null), r), ASK).toCompletableFuture().get();
+    await("the next least recently used tally left").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+        .until(() -> liveEntities(LIMITED).equals(Set.of("lru-b", "lru-d")));
+
+    // the first one comes back with its state on its next message (and another one leaves)
+    assertThat(a.<Tally.State>ask(Tally.Get::new, ASK).toCompletableFuture().get().count()).isEqualTo(1);
+    await("still at most two").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+        .until(() -> liveEntities(LIMITED).size() == 2 && liveEntities(LIMITED).contains("lru-a"));
+    assertThat(ActiveEntities.of(testKit.system(), LIMITED.name(), 2).evicted()).isEqualTo(3);
   }
 
   @Test
@@ -116,8 +149,12 @@ class IdlePassivationTest {
   }
 
   private static Set<String> liveEntities() {
+    return liveEntities(Tally.KEY);
+  }
+
+  private static Set<String> liveEntities(EntityTypeKey<Tally.Command> key) {
     TestProbe<CurrentShardRegionState> probe = testKit.createTestProbe();
-    ClusterSharding.get(testKit.system()).shardState().tell(new GetShardRegionState(Tally.KEY, probe.ref()));
+    ClusterSharding.get(testKit.system()).shardState().tell(new GetShardRegionState(key, probe.ref()));
     Set<String> ids = new TreeSet<>();
     for (var shard : probe.receiveMessage(Duration.ofSeconds(5)).getShards()) ids.addAll(shard.getEntityIds());
     return ids;

@@ -3,6 +3,7 @@ package org.linecommerce.runtime.entity;
 import java.time.Duration;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
@@ -61,8 +62,14 @@ final class Tally extends EventSourcedBehaviorWithEnforcedReplies<Tally.Command,
   }
 
   static Behavior<Command> create(String id, ActorRef<ClusterSharding.ShardCommand> shard, Duration idleAfter) {
+    return create(id, shard, idleAfter, null);
+  }
+
+  /** With a limit of active tallies ({@code active}, null: none). */
+  static Behavior<Command> create(String id, ActorRef<ClusterSharding.ShardCommand> shard, Duration idleAfter,
+      ActiveEntities active) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Tally(id,
-        new IdlePassivation<>(ctx, timers, shard, idleAfter, Idle.INSTANCE, s -> !s.held()))));
+        new IdlePassivation<>(ctx, timers, shard, idleAfter, Idle.INSTANCE, s -> !s.held(), active))));
   }
 
   @Override
@@ -96,6 +103,9 @@ final class Tally extends EventSourcedBehaviorWithEnforcedReplies<Tally.Command,
 
   @Override
   public SignalHandler<State> signalHandler() {
-    return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), state -> passivation.restart()).build();
+    return newSignalHandlerBuilder()
+        .onSignal(RecoveryCompleted.instance(), state -> passivation.restart())
+        .onSignal(PostStop.instance(), state -> passivation.stopped())
+        .build();
   }
 }
