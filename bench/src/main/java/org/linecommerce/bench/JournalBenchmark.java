@@ -107,7 +107,7 @@ public final class JournalBenchmark {
   // ---------------------------------------------------------------- options
 
   record Options(List<String> databases, Duration measure, Duration warmup, int entities, int noteChars,
-      int fsyncSeconds, Path fsyncDir, String journalDao) {
+      int fsyncSeconds, Path fsyncDir, String journalDao, boolean before) {
     static Options parse(String[] args) {
       List<String> dbs = List.of("postgres", "h2");
       Duration measure = Duration.ofSeconds(15);
@@ -117,6 +117,7 @@ public final class JournalBenchmark {
       int fsyncSeconds = 2;
       Path fsyncDir = Path.of("bench", "target");
       String journalDao = "";
+      boolean before = true;
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
           case "--db" -> dbs = Arrays.asList(args[++i].split(","));
@@ -127,6 +128,7 @@ public final class JournalBenchmark {
           case "--fsync-seconds" -> fsyncSeconds = Integer.parseInt(args[++i]);
           case "--fsync-dir" -> fsyncDir = Path.of(args[++i]);
           case "--journal-dao" -> journalDao = args[++i];
+          case "--no-before" -> before = false;
           case "--quick" -> {
             measure = Duration.ofSeconds(4);
             warmup = Duration.ofSeconds(3);
@@ -134,10 +136,10 @@ public final class JournalBenchmark {
           }
           default -> throw new IllegalArgumentException("unknown option " + args[i]
               + " (options: --db postgres,h2 --seconds 15 --warmup 8 --entities 100 --note-chars 64"
-              + " --fsync-seconds 2 --fsync-dir bench/target --journal-dao <class> --quick)");
+              + " --fsync-seconds 2 --fsync-dir bench/target --journal-dao <class> --no-before --quick)");
         }
       }
-      return new Options(dbs, measure, warmup, entities, noteChars, fsyncSeconds, fsyncDir, journalDao);
+      return new Options(dbs, measure, warmup, entities, noteChars, fsyncSeconds, fsyncDir, journalDao, before);
     }
   }
 
@@ -149,6 +151,7 @@ public final class JournalBenchmark {
   }
 
   private static final AtomicLong RUN = new AtomicLong();
+  private static final String PLUGIN_DAO = "org.apache.pekko.persistence.jdbc.journal.dao.DefaultJournalDao";
 
   public static void main(String[] args) throws Exception {
     Options o = Options.parse(args);
@@ -166,6 +169,7 @@ public final class JournalBenchmark {
     report.note("pg_test_fsync on " + fsync.file() + " (" + fsync.fileStore() + ")");
 
     String note = "n".repeat(o.noteChars());
+    Map<String, Double> rawPerSecond = new java.util.HashMap<>();
     for (String db : o.databases()) {
       String daoConfig = o.journalDao().isEmpty() ? "" : "jdbc-journal.dao = \"" + o.journalDao() + "\"";
       try (JournalNode jn = JournalNode.start(db, daoConfig)) {
@@ -192,6 +196,7 @@ public final class JournalBenchmark {
         print(db, o.entities() + " entities", many);
         EventTags tags = EventTags.fromConfig(system, "journal-bench");
         Phase raw = rawBatch(jn, payload, o.entities(), o.measure(), tags);
+        rawPerSecond.put(db, raw.perSecond());
         print(db, "raw JDBC batch of " + o.entities(), raw);
         Phase rawSingle = rawBatch(jn, payload, 1, o.measure(), tags);
         print(db, "raw JDBC single-row commits", rawSingle);
@@ -217,6 +222,24 @@ public final class JournalBenchmark {
         report.check(db + ": " + o.entities() + " entities vs raw JDBC batch", ofRaw, ">=", 0.5, "x");
         if (db.equals("postgres")) {
           report.check(db + ": p50 persist latency (1 entity) vs 3 x fdatasync", p50One, "<=", 3 * fsync.latencyMs(), "ms");
+        }
+      }
+      if (o.before()) {
+        // before issue 11's fix: the plugin's own DAO (one INSERT ... RETURNING per tagged event), same phases
+        try (JournalNode jn = JournalNode.start(db, "jdbc-journal.dao = \"" + PLUGIN_DAO + "\"")) {
+          ActorSystem<Void> system = jn.node.system();
+          persist(system, o.entities(), o.warmup(), note);
+          Phase one = persist(system, 1, o.measure(), note);
+          print(db, "1 entity, plugin DAO", one);
+          Phase many = persist(system, o.entities(), o.measure(), note);
+          print(db, o.entities() + " entities, plugin DAO", many);
+          report.latency(db + ": " + o.entities() + " entities, plugin DAO (before)", many.latency());
+          report.figure(db + ": events/s, 1 entity, plugin DAO (before)", one.perSecond(), "events/s");
+          report.figure(db + ": events/s, " + o.entities() + " entities, plugin DAO (before)", many.perSecond(), "events/s");
+          report.ratio(db + ": " + o.entities() + " entities / 1 entity, plugin DAO (before)", many.perSecond(),
+              one.perSecond());
+          report.figure(db + ": events/s, " + o.entities() + " entities, plugin DAO / raw batch (before)",
+              many.perSecond() / rawPerSecond.get(db), "x");
         }
       }
     }
