@@ -99,9 +99,22 @@ public final class ChatTurnBenchmark {
       long c1 = NodeUnderLoad.cpuNanos(pid);
       Turns satTurns = new Turns(client, base, o.users, "u"); // the same users, continuing their scripts
       satTurns.offset = turnFixed.started();
+      long[] db0 = env.databaseCounters();
+      long pg0 = env.databaseCpuNanos();
       long c2 = NodeUnderLoad.cpuNanos(pid);
       Load.Result turnSat = Load.saturate(o.callers, Duration.ofSeconds(o.saturation), satTurns::call);
       long c3 = NodeUnderLoad.cpuNanos(pid);
+      Thread.sleep(1500); // PostgreSQL publishes its counters about once a second
+      long[] db1 = env.databaseCounters();
+      long pg1 = env.databaseCpuNanos();
+      long satTurnsDone = Math.max(1, turnSat.succeeded());
+      double pgMs = (pg1 - pg0) / 1e6 / satTurnsDone;
+      report.figure("saturated: PostgreSQL CPU per turn", pgMs, "ms");
+      report.figure("turns/s the machine's cores could serve at that CPU cost (node + PostgreSQL)",
+          Runtime.getRuntime().availableProcessors() * 1000.0 / ((c3 - c2) / 1e6 / satTurnsDone + pgMs), "turns/s");
+      report.figure("saturated: PostgreSQL transactions per turn", (double) (db1[0] - db0[0]) / satTurnsDone, "transactions");
+      report.figure("saturated: PostgreSQL rows inserted per turn", (double) (db1[1] - db0[1]) / satTurnsDone, "rows");
+      report.figure("saturated: PostgreSQL rows returned per turn", (double) (db1[2] - db0[2]) / satTurnsDone, "rows");
       report.latency("baseline GET, saturated (" + o.callers + " callers)", baseSat.latency());
       report.latency("turn, saturated (" + o.callers + " callers)", turnSat.latency());
 

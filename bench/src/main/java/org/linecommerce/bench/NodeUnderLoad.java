@@ -27,9 +27,26 @@ final class NodeUnderLoad implements AutoCloseable {
   final TestDatabase database;
   final List<AutoCloseable> started = new ArrayList<>();
 
+  private final Thread onExit = new Thread(() -> {
+    for (AutoCloseable c : started) {
+      if (c instanceof NodeProcess n) n.process.destroyForcibly();
+      if (c instanceof BareProcess b) b.process().destroyForcibly();
+    }
+    closeDatabase();
+  }, "bench-cleanup");
+
   NodeUnderLoad(String name) throws IOException {
     this.dir = Files.createTempDirectory("bench-" + name);
     this.database = TestDatabase.postgres();
+    Runtime.getRuntime().addShutdownHook(onExit); // a benchmark stopped by a signal leaves no node or database behind
+  }
+
+  private void closeDatabase() {
+    try {
+      database.close();
+    } catch (RuntimeException e) {
+      System.err.println("could not drop the benchmark database: " + e);
+    }
   }
 
   /** The node's environment for this database; {@code extra} added. */
@@ -62,7 +79,7 @@ final class NodeUnderLoad implements AutoCloseable {
    * start-up; a search before that finds nothing and an order fails) and the search index shows it.
    */
   static void awaitCatalog(NodeProcess node, String apiToken) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+    long deadline = System.nanoTime() + Duration.ofMinutes(8).toNanos();
     java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
     while (true) {
       var r = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
@@ -88,6 +105,41 @@ final class NodeUnderLoad implements AutoCloseable {
     return rows;
   }
 
+  /**
+   * PostgreSQL's counters for this database ({@code pg_stat_database}): committed transactions,
+   * rows inserted, rows returned. The server publishes them about once a second.
+   */
+  long[] databaseCounters() throws java.sql.SQLException {
+    try (var c = database.connect(); var st = c.prepareStatement(
+        "SELECT xact_commit, tup_inserted, tup_returned FROM pg_stat_database WHERE datname = current_database()")) {
+      st.execute(); // the statistics snapshot of this transaction
+      try (var rs = st.executeQuery()) {
+        rs.next();
+        return new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)};
+      }
+    }
+  }
+
+  /**
+   * CPU time (ns) of the PostgreSQL backends connected to this database right now (the node's pool:
+   * its connections live for the whole run, so a difference between two calls is the database's
+   * CPU for the node's work in between; the machine's other databases are left out).
+   */
+  long databaseCpuNanos() throws java.sql.SQLException {
+    long sum = 0;
+    try (var c = database.connect(); var st = c.createStatement();
+        var rs = st.executeQuery("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")) {
+      while (rs.next()) {
+        try {
+          sum += cpuNanos(rs.getLong(1));
+        } catch (UncheckedIOException gone) {
+          // a backend that ended meanwhile
+        }
+      }
+    }
+    return sum;
+  }
+
   /** Starts {@link BareRouteServer} as its own JVM with the same options as the node; returns its port. */
   BareProcess startBare(List<String> jvmOptions) throws Exception {
     int port = freePort();
@@ -102,7 +154,7 @@ final class NodeUnderLoad implements AutoCloseable {
     Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     BareProcess bare = new BareProcess(p, port);
     started.add(bare);
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos(); // a JVM start on a busy machine
     while (!Files.readString(log).contains(BareRouteServer.READY)) {
       if (!p.isAlive() || System.nanoTime() > deadline) throw new IllegalStateException("bare server did not start:\n" + Files.readString(log));
       Thread.sleep(200);
@@ -159,6 +211,11 @@ final class NodeUnderLoad implements AutoCloseable {
     for (AutoCloseable c : started) {
       if (c instanceof BareProcess b && !b.process().waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) b.process().destroyForcibly();
     }
-    database.close();
+    closeDatabase();
+    try {
+      Runtime.getRuntime().removeShutdownHook(onExit);
+    } catch (IllegalStateException shuttingDown) {
+      // already running
+    }
   }
 }

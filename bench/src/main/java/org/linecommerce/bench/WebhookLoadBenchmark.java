@@ -153,7 +153,7 @@ public final class WebhookLoadBenchmark {
       Load.Result w = Load.fixedRate(Math.min(o.rate, 500), Duration.ofSeconds(o.warmup), Duration.ofSeconds(30), warm::send);
       Sender bareWarm = new Sender(line, client, null, bareUrl, o.users, "B");
       Load.saturate(o.callers, Duration.ofSeconds(Math.max(3, o.warmup / 3)), bareWarm::send);
-      awaitAnswers(tracker, Duration.ofSeconds(60));
+      awaitAnswers(tracker, Duration.ofSeconds(Math.min(60, o.drain)));
       System.out.printf(Locale.ROOT, "warm-up: %d acknowledged, %d answered, %d schema violations%n", w.succeeded(),
           tracker.deliveries.get(), line.violations().size());
       if (!line.violations().isEmpty()) throw new IllegalStateException("LINE schema violations: " + line.violations().get(0));
@@ -167,12 +167,22 @@ public final class WebhookLoadBenchmark {
 
       // 3. node at a fixed rate
       Sender users = new Sender(line, client, tracker, webhook, o.users, "U");
+      long[] db0 = env.databaseCounters();
+      long answers0 = tracker.deliveries.get();
       long cpu0 = NodeUnderLoad.cpuNanos(node.process.pid());
+      long pg0 = env.databaseCpuNanos();
+      long own0 = NodeUnderLoad.ownCpuNanos();
       long fixedStart = System.nanoTime();
       Load.Result fixed = Load.fixedRate(o.rate, Duration.ofSeconds(o.duration), Duration.ofSeconds(30), users::send);
       long fixedEnd = System.nanoTime();
       long cpu1 = NodeUnderLoad.cpuNanos(node.process.pid());
-      boolean drainedFixed = awaitAnswers(tracker, Duration.ofSeconds(120));
+      boolean drainedFixed = awaitAnswers(tracker, Duration.ofSeconds(o.drain));
+      Thread.sleep(1500); // PostgreSQL publishes its counters about once a second
+      long[] db1 = env.databaseCounters();
+      long pg1 = env.databaseCpuNanos();
+      long own1 = NodeUnderLoad.ownCpuNanos();
+      long cpu1b = NodeUnderLoad.cpuNanos(node.process.pid());
+      long fixedAnswers = Math.max(1, tracker.deliveries.get() - answers0);
       long fixedDeliveredInWindow = tracker.delivered(tracker.second(fixedStart) + 5, tracker.second(fixedEnd));
       double fixedWindow = Math.max(1, tracker.second(fixedEnd) - tracker.second(fixedStart) - 5);
       report.latency("node ack, " + (int) o.rate + "/s fixed rate", fixed.latency());
@@ -243,6 +253,15 @@ public final class WebhookLoadBenchmark {
       report.note("answers at LINE per second from the start of the fixed rate: " + timeline(tracker, fixedStart, lastDelivery));
       report.note("drained after fixed rate: " + drainedFixed + "; after saturation: " + drainedSat);
 
+      double nodeMs = (cpu1b - cpu0) / 1e6 / fixedAnswers, pgMs = (pg1 - pg0) / 1e6 / fixedAnswers;
+      report.figure("fixed rate + drain: node CPU per answered event", nodeMs, "ms");
+      report.figure("fixed rate + drain: PostgreSQL CPU per answered event", pgMs, "ms");
+      report.figure("fixed rate + drain: load generator + fake LINE CPU per answered event", (own1 - own0) / 1e6 / fixedAnswers, "ms");
+      report.figure("events/s the machine's cores could answer at that CPU cost (node + PostgreSQL)",
+          Runtime.getRuntime().availableProcessors() * 1000.0 / (nodeMs + pgMs), "events/s");
+      report.figure("fixed rate: PostgreSQL transactions per answered event", (double) (db1[0] - db0[0]) / fixedAnswers, "transactions");
+      report.figure("fixed rate: PostgreSQL rows inserted per answered event", (double) (db1[1] - db0[1]) / fixedAnswers, "rows");
+      report.figure("fixed rate: PostgreSQL rows returned per answered event", (double) (db1[2] - db0[2]) / fixedAnswers, "rows");
       Map<String, Long> rows = env.journalRowsByType();
       long allRows = rows.values().stream().mapToLong(Long::longValue).sum();
       report.figure("journal rows written per acknowledged event (whole run)", (double) allRows / Math.max(1, tracker.acked.size()), "rows");
@@ -315,7 +334,7 @@ public final class WebhookLoadBenchmark {
       String nodeHeap, boolean jfr, boolean validateSchemas) {
     static Options parse(String[] args) {
       double rate = 1000;
-      int duration = 60, saturation = 30, warmup = 20, drain = 180, callers = 64, users = 10_000;
+      int duration = 60, saturation = 30, warmup = 20, drain = 120, callers = 64, users = 10_000;
       String heap = "1g";
       boolean jfr = false, validate = false;
       for (int i = 0; i < args.length; i++) {
