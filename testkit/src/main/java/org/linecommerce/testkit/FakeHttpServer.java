@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -60,7 +60,9 @@ public class FakeHttpServer implements AutoCloseable {
     t.setDaemon(true);
     return t;
   });
-  private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
+  // a queue, not a copy-on-write list: a load run records 100,000s of requests (a copy per add is quadratic)
+  private final ConcurrentLinkedQueue<RecordedRequest> requests = new ConcurrentLinkedQueue<>();
+  private volatile boolean recordRequests = true;
   private final Map<String, Function<RecordedRequest, Reply>> handlers = new ConcurrentHashMap<>();
   private final AtomicInteger failuresLeft = new AtomicInteger();
   private final AtomicReference<Reply> failureReply = new AtomicReference<>(Reply.status(500));
@@ -105,6 +107,12 @@ public class FakeHttpServer implements AutoCloseable {
     delay.set(d);
   }
 
+  /** Whether requests are kept for {@link #requests()} (on by default; a load benchmark turns it off). */
+  public FakeHttpServer recordRequests(boolean on) {
+    recordRequests = on;
+    return this;
+  }
+
   /** Every request so far, oldest first. */
   public List<RecordedRequest> requests() {
     return new ArrayList<>(requests);
@@ -132,7 +140,7 @@ public class FakeHttpServer implements AutoCloseable {
           Map.copyOf(exchange.getRequestHeaders()),
           body,
           Instant.now());
-      requests.add(request);
+      if (recordRequests) requests.add(request);
       if (dropsLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
         return; // closing the exchange without sendResponseHeaders drops the connection
       }
