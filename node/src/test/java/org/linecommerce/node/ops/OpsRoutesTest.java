@@ -150,6 +150,10 @@ class OpsRoutesTest {
     assertThat(texts(names.path("names"))).contains("line_webhook_events_total", "line_webhook_accept_seconds");
     assertThat(get("/admin/metrics/history?name=jvm_nonsense", ADMIN).statusCode()).isEqualTo(404);
 
+    // the history's first look at a meter is its baseline: events counted before it are in no interval
+    Awaitility.await("the webhook history has its baseline").atMost(Duration.ofSeconds(15)).pollInSameThread()
+        .until(() -> json(get("/admin/metrics/history?name=line_webhook_events_total", ADMIN))
+            .path("series").path("samples").size() > 0);
     String webhook = "http://127.0.0.1:" + cluster.node(0).httpPort() + "/webhook";
     String user = "U" + "3".repeat(32);
     List<FakeLinePlatform.WebhookEvent> events = new ArrayList<>();
