@@ -75,7 +75,13 @@ public final class Main {
       }
     };
     for (String signal : List.of("TERM", "INT")) {
-      Signal.handle(new Signal(signal), s -> new Thread(stop, "shutdown-" + signal).start());
+      Signal.handle(new Signal(signal), s -> {
+        // The signal's thread is a daemon and so would be a thread it starts: once the actor system
+        // has terminated, the JVM would exit on its own, racing the last log line and the exit code.
+        Thread thread = new Thread(stop, "shutdown-" + signal);
+        thread.setDaemon(false);
+        thread.start();
+      });
     }
   }
 }
