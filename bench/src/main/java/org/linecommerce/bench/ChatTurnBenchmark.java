@@ -82,6 +82,7 @@ public final class ChatTurnBenchmark {
           .header("Authorization", "Bearer " + API_TOKEN).GET().build());
       Load.saturate(o.callers, Duration.ofSeconds(Math.max(3, o.warmup / 3)), stats);
       System.out.println("warm-up done: " + warm.intents);
+      env.analyze();
 
       // fixed rate: the baseline, then the turns
       Load.Result baseFixed = Load.fixedRate(o.rate, Duration.ofSeconds(o.duration), Duration.ofSeconds(30), stats);

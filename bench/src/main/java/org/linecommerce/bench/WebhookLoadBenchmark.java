@@ -159,6 +159,7 @@ public final class WebhookLoadBenchmark {
       if (!line.violations().isEmpty()) throw new IllegalStateException("LINE schema violations: " + line.violations().get(0));
       line.validateSchemas(o.validateSchemas);
       tracker.endToEnd.reset();
+      env.analyze();
 
       // 2. bare route at saturation
       Load.Result bareSat = Load.saturate(o.callers, Duration.ofSeconds(o.saturation), new Sender(line, client, null, bareUrl, o.users, "B")::send);

@@ -19,6 +19,12 @@ import org.linecommerce.runtime.resilience.ResilientAsk;
  * chat's inbox is asked once (all chats in parallel) through {@link ResilientAsk} with
  * {@code linecommerce.gateway.inbox.accept-timeout}, asked once and never retried here (LINE's
  * redelivery is the retry, and its 2 s budget leaves no room for another attempt).
+ *
+ * <p>No circuit breaker: what makes an accept fail is mostly slowness under a burst (new users'
+ * shards and inboxes starting, a cold JVM), and a breaker would answer every webhook 503 for its
+ * reset time after a one-second burst. Instead at most {@code linecommerce.gateway.inbox.max-in-flight}
+ * accepts wait on a node at once; one more is answered 503 at once, so the backlog stays one the
+ * timeout can drain. A journal that is down still means 503 within the timeout.
  */
 public final class InboxClient {
 
@@ -30,7 +36,8 @@ public final class InboxClient {
     this.system = system;
     this.sharding = ClusterSharding.get(system);
     Duration timeout = system.settings().config().getDuration("linecommerce.gateway.inbox.accept-timeout");
-    this.acceptPolicy = ResilientAsk.get(system).commandPolicy().withTimeout(timeout).retried(0);
+    int maxInFlight = system.settings().config().getInt("linecommerce.gateway.inbox.max-in-flight");
+    this.acceptPolicy = ResilientAsk.get(system).commandPolicy().withTimeout(timeout).retried(0).unguarded(maxInFlight);
   }
 
   /**

@@ -28,6 +28,7 @@ import org.linecommerce.runtime.http.HttpEdge;
 import org.linecommerce.runtime.http.Problem;
 import org.linecommerce.runtime.http.Problems;
 import org.linecommerce.runtime.resilience.AskResult;
+import org.linecommerce.runtime.tracing.LogThrottle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,6 +66,8 @@ public final class WebhookRoutes {
   private final InboxClient inbox;
   private final MeterRegistry metrics;
   private final Timer acceptTime;
+  /** a refusal under load repeats on every webhook: one line per second */
+  private final LogThrottle refusals = new LogThrottle(java.time.Duration.ofSeconds(1));
 
   public WebhookRoutes(LineSignature signature, InboxClient inbox, MeterRegistry metrics) {
     this.signature = signature;
@@ -145,7 +148,11 @@ public final class WebhookRoutes {
     AskResult.Failed<Accepted> failed = (AskResult.Failed<Accepted>) result;
     count("unavailable");
     countEvents(events, Set.of(), false);
-    log.warn("Webhook events not recorded ({}: {}); answering 503 so LINE redelivers", failed.failure(), failed.detail());
+    if (refusals.permit()) {
+      log.warn("Webhook events not recorded ({}: {}); answering 503 so LINE redelivers ({} more such webhooks "
+          + "since the last line; line_webhook_requests_total{outcome=\"unavailable\"} counts them all)",
+          failed.failure(), failed.detail(), refusals.suppressed());
+    }
     return Problems.complete(StatusCodes.SERVICE_UNAVAILABLE, Problem.type("inbox-unavailable"), "Events not recorded",
         "The events could not be recorded durably; deliver them again.", List.of(RetryAfter.create(1L)));
   }

@@ -135,8 +135,10 @@ public final class ReplyDispatcher
   public static CompletionStage<Done> send(ActorSystem<?> system, OutboundRequest request) {
     ResilientAsk asks = ResilientAsk.get(system);
     var ref = ClusterSharding.get(system).entityRefFor(OutboundCommand.ENTITY_KEY, request.outboundId());
-    // Send is idempotent, so the retried query policy is safe
-    return asks.<OutboundCommand, Done>askWithStatus(ref, replyTo -> new Send(request, replyTo), asks.queryPolicy())
+    // Send is idempotent, so the retried query policy is safe. No breaker: the caller (an inbox's
+    // reaction) retries on its own, and a breaker opened by the slow first sends of a burst refused
+    // every answer for its reset time (bench/RESULTS.md, item 2)
+    return asks.<OutboundCommand, Done>askWithStatus(ref, replyTo -> new Send(request, replyTo), asks.queryPolicy().unguarded(0))
         .thenCompose(result -> result instanceof AskResult.Ok<Done> ok
             ? CompletableFuture.completedFuture(ok.value())
             : CompletableFuture.failedFuture(new IllegalStateException("outbound " + request.outboundId() + ": " + result)));

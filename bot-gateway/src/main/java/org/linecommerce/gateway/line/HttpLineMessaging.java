@@ -19,6 +19,10 @@ import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.headers.Authorization;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.event.LoggingAdapter;
+import org.apache.pekko.http.javadsl.HttpsConnectionContext;
+import org.apache.pekko.http.javadsl.settings.ConnectionPoolSettings;
 import org.apache.pekko.pattern.CircuitBreaker;
 import org.apache.pekko.stream.Materializer;
 import org.linecommerce.runtime.MessageMeta;
@@ -35,7 +39,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each call is bounded by {@code linecommerce.line.timeout}, goes through one circuit breaker
  * (the runtime's, target {@value #BREAKER}: 5xx, timeouts and connection failures count against
- * it; while open, calls answer {@link LineResult.Unavailable} without reaching LINE), and through a
+ * it; while open, calls answer {@link LineResult.Unavailable} without reaching LINE), over a
+ * connection pool of {@code linecommerce.line.max-connections} ({@code max-open-requests} calls may
+ * wait; one more is {@code Unavailable} "client busy", retried, and not counted against LINE), and through a
  * client-side token bucket below LINE's per-channel limit (messages and loading animation have
  * separate buckets; a call over it answers {@link LineResult.RateLimited} without being sent).
  * Answers are classified into {@link LineResult}s; each call is a client span ({@link Tracing#traced})
@@ -44,6 +50,8 @@ import org.slf4j.LoggerFactory;
 public final class HttpLineMessaging implements LineMessaging {
 
   public static final String BREAKER = "line-messaging-api";
+  /** the reason of a call our connection pool refused (all {@code max-open-requests} waiting) */
+  static final String CLIENT_BUSY = "client busy: ";
   private static final Logger log = LoggerFactory.getLogger(HttpLineMessaging.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -52,6 +60,9 @@ public final class HttpLineMessaging implements LineMessaging {
   private final Http http;
   private final Materializer materializer;
   private final CircuitBreaker breaker;
+  private final ConnectionPoolSettings pool;
+  private final HttpsConnectionContext https;
+  private final LoggingAdapter poolLog;
   private final RateLimiter messagesRate;
   private final RateLimiter loadingRate;
   private final Tracing tracing;
@@ -62,6 +73,12 @@ public final class HttpLineMessaging implements LineMessaging {
     this.http = Http.get(system);
     this.materializer = Materializer.matFromSystem(system);
     this.breaker = ResilientAsk.get(system).breakerFor(BREAKER);
+    org.apache.pekko.actor.ActorSystem classic = Adapter.toClassic(system);
+    this.pool = ConnectionPoolSettings.create(classic)
+        .withMaxConnections(settings.maxConnections())
+        .withMaxOpenRequests(settings.maxOpenRequests());
+    this.https = http.defaultClientHttpsContext();
+    this.poolLog = classic.log();
     this.messagesRate = RateLimiter.create(settings.messagesRate());
     this.loadingRate = RateLimiter.create(settings.loadingRate());
     this.tracing = Tracing.get(system);
@@ -113,7 +130,9 @@ public final class HttpLineMessaging implements LineMessaging {
         .thenApply(answer -> classify(answer, push))
         .exceptionally(error -> new LineResult.Unavailable(describe(error)))
         .thenApply(result -> {
-          if (!(result instanceof LineResult.Unavailable u && u.reason().startsWith("circuit open"))) {
+          // neither a refusal by the open breaker nor our own pool being full says anything about LINE
+          if (!(result instanceof LineResult.Unavailable u
+              && (u.reason().startsWith("circuit open") || u.reason().startsWith(CLIENT_BUSY)))) {
             if (result instanceof LineResult.Unavailable) breaker.fail();
             else breaker.succeed();
           }
@@ -131,7 +150,7 @@ public final class HttpLineMessaging implements LineMessaging {
     }
     long timeoutMs = settings.timeout().toMillis();
     // onSystem: Pekko's Java API stages would run plain continuations on the JDK's common pool
-    CompletionStage<Answer> answer = Stages.onSystem(http.singleRequest(request), system)
+    CompletionStage<Answer> answer = Stages.onSystem(http.singleRequest(request, https, pool, poolLog), system)
         .thenCompose(response -> Stages.onSystem(readWhole(response, timeoutMs), system));
     return LineApiMetrics.timed(system, request, Stages.orTimeout(answer, settings.timeout(), system), a -> a.status);
   }
@@ -209,6 +228,7 @@ public final class HttpLineMessaging implements LineMessaging {
     while (c.getCause() != null && (c instanceof java.util.concurrent.CompletionException)) c = c.getCause();
     if (c instanceof java.util.concurrent.TimeoutException) return "timeout: " + c.getMessage();
     if ("circuit open".equals(c.getMessage())) return "circuit open";
+    if (c instanceof org.apache.pekko.stream.BufferOverflowException) return CLIENT_BUSY + c.getMessage();
     return c.getClass().getSimpleName() + ": " + c.getMessage();
   }
 }

@@ -7,7 +7,8 @@ import org.linecommerce.runtime.http.RateLimiter;
 /**
  * The node's LINE channel settings ({@code linecommerce.line}): where the Messaging API is, the
  * channel access token (empty = dry-run; never logged), the per-call timeout, the client-side rate
- * limits kept below LINE's per-channel limits, and the dry-run outbox's size.
+ * limits kept below LINE's per-channel limits, the client's connection pool, and the dry-run
+ * outbox's size.
  */
 public record LineSettings(
     String apiBaseUrl,
@@ -15,7 +16,9 @@ public record LineSettings(
     Duration timeout,
     RateLimiter.Settings messagesRate,
     RateLimiter.Settings loadingRate,
-    int outboxCapacity) {
+    int outboxCapacity,
+    int maxConnections,
+    int maxOpenRequests) {
 
   public static LineSettings fromConfig(Config root) {
     Config c = root.getConfig("linecommerce.line");
@@ -25,7 +28,9 @@ public record LineSettings(
         c.getDuration("timeout"),
         rate(c.getConfig("rate-limit.messages")),
         rate(c.getConfig("rate-limit.loading")),
-        c.getInt("outbox.capacity"));
+        c.getInt("outbox.capacity"),
+        c.getInt("max-connections"),
+        c.getInt("max-open-requests"));
   }
 
   /** No channel access token: nothing leaves the node. */

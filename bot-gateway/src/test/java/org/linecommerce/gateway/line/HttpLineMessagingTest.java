@@ -67,6 +67,17 @@ class HttpLineMessagingTest {
   }
 
   @Test
+  void aBurstOfConcurrentPushesIsSentWholeNotRefusedByTheClientsOwnPool() throws Exception {
+    // Pekko's default pool (4 connections, 32 waiting calls) refused most of such a burst as Unavailable
+    List<java.util.concurrent.CompletableFuture<LineResult>> calls = new java.util.ArrayList<>();
+    for (int i = 0; i < 150; i++) {
+      calls.add(line().push("Uburst" + i, List.of(HELLO), UUID.randomUUID(), meta).toCompletableFuture());
+    }
+    for (var call : calls) assertThat(await(call)).isInstanceOf(LineResult.Sent.class);
+    assertThat(LINE.calls(FakeLinePlatform.PUSH_PATH)).isGreaterThanOrEqualTo(150);
+  }
+
+  @Test
   void aReplyTokenUsedTwiceIsInvalidReplyTokenAndReplyCarriesNoRetryKey() throws Exception {
     var event = LINE.textEvent("Ureply", "hi");
     assertThat(await(line().reply(event.replyToken(), List.of(HELLO), meta))).isInstanceOf(LineResult.Sent.class);

@@ -35,6 +35,24 @@ public final class SchemaMigrations {
         result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion,
         result.migrationsExecuted,
         settings.describe());
+    if (settings.profile() == DatabaseSettings.Profile.POSTGRES) warnWithoutAutovacuum(dataSource);
     return result;
+  }
+
+  /**
+   * Subscriptions poll the journal by tag; without autovacuum's auto-analyze PostgreSQL keeps the
+   * statistics of the empty tables it saw here, and those polls turn into scans of the whole
+   * {@code event_tag} table that starve the journal's connections as it grows.
+   */
+  private static void warnWithoutAutovacuum(DataSource dataSource) {
+    try (var c = dataSource.getConnection(); var st = c.createStatement(); var rs = st.executeQuery("SHOW autovacuum")) {
+      if (rs.next() && "off".equalsIgnoreCase(rs.getString(1))) {
+        log.warn("PostgreSQL runs with autovacuum = off: the journal's tables get no fresh statistics and the "
+            + "subscriptions' polls will scan the whole event_tag table as it grows. Turn autovacuum on, or ANALYZE "
+            + "event_journal and event_tag regularly");
+      }
+    } catch (java.sql.SQLException e) {
+      log.debug("Could not read PostgreSQL's autovacuum setting: {}", e.getMessage());
+    }
   }
 }

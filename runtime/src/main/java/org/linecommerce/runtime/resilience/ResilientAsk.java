@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -36,6 +37,8 @@ import scala.concurrent.ExecutionContextExecutor;
  * <p>Breaker state per target is observable through {@link #breakerStates()} and the gauge
  * {@code resilience_breaker_state{target}} (0 closed, 1 half-open, 2 open). A business refusal
  * ({@code StatusReply.error}) is an answer, not a fault: it neither trips the breaker nor retries.
+ * A policy may opt out of the breaker and bound the asks in flight instead
+ * ({@link AskPolicy#unguarded(int)}; gauge {@code resilience_asks_in_flight{target}}).
  *
  * <p>Every stage runs on the actor system's executor. The {@code CompletionStage}s that Pekko's
  * Java API returns (asks, {@code Patterns.retry}, {@code callWithCircuitBreakerCS}) wrap Scala
@@ -57,6 +60,7 @@ public final class ResilientAsk implements Extension {
   private final AskPolicy queryPolicy;
   private final AskPolicy commandPolicy;
   private final Map<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
 
   private ResilientAsk(ActorSystem<?> system) {
     this.system = system;
@@ -137,8 +141,30 @@ public final class ResilientAsk implements Extension {
   private <R> CompletionStage<AskResult<R>> execute(
       String target, AskPolicy policy, boolean selfTimed, Callable<CompletionStage<AskResult<R>>> attempt) {
     CompletableFuture<AskResult<R>> result = new CompletableFuture<>();
-    attempt(target, breakerFor(target), policy, selfTimed, attempt, 0, result);
+    if (policy.maxInFlight() > 0) {
+      AtomicInteger inFlight = inFlight(target);
+      if (inFlight.incrementAndGet() > policy.maxInFlight()) {
+        inFlight.decrementAndGet();
+        result.complete(new AskResult.Failed<>(AskResult.Failure.UNAVAILABLE,
+            target + " has " + policy.maxInFlight() + " asks in flight (the limit); refused without asking"));
+        return result;
+      }
+      result.whenComplete((r, e) -> inFlight.decrementAndGet());
+    }
+    attempt(target, policy.breaker() ? breakerFor(target) : null, policy, selfTimed, attempt, 0, result);
     return result;
+  }
+
+  private AtomicInteger inFlight(String target) {
+    return inFlight.computeIfAbsent(target, t -> {
+      AtomicInteger n = new AtomicInteger();
+      MeterRegistry registry = Metrics.get(system).registry();
+      Gauge.builder("resilience_asks_in_flight", n, AtomicInteger::get)
+          .description("asks in flight to a target whose policy bounds them")
+          .tag("target", t)
+          .register(registry);
+      return n;
+    });
   }
 
   private <R> void attempt(String target, CircuitBreaker breaker, AskPolicy policy, boolean selfTimed,
@@ -202,6 +228,7 @@ public final class ResilientAsk implements Extension {
   private <R> CompletionStage<AskResult<R>> through(
       CircuitBreaker breaker, AskPolicy policy, boolean selfTimed, Callable<CompletionStage<AskResult<R>>> attempt)
       throws Exception {
+    if (breaker == null) return attempt.call(); // an unguarded policy
     boolean shortCall = policy.timeout().compareTo(callTimeout) < 0;
     if (shortCall && !(selfTimed && breaker.isClosed())) return breaker.callWithCircuitBreakerCS(attempt);
     if (breaker.isOpen()) {

@@ -50,6 +50,12 @@ class NodeConfigTest {
   }
 
   @Test
+  void shardsPerEntityTypeAreSizedForASmallClusterNotPekkosHundredNodes() {
+    // each shard costs a coordinator write, a recovery and its own remember-entities writes
+    assertThat(load("").getInt("pekko.cluster.sharding.number-of-shards")).isEqualTo(100);
+  }
+
+  @Test
   void theRequestTimeoutIsSetExplicitlyAndConfigurable() {
     assertThat(load("").getDuration("pekko.http.server.request-timeout")).hasSeconds(20);
     assertThat(load("linecommerce.http.request-timeout = 7s").getDuration("pekko.http.server.request-timeout"))

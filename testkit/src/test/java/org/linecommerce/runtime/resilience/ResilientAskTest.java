@@ -148,4 +148,34 @@ class ResilientAskTest {
     Awaitility.await().atMost(Duration.ofMillis(500)).pollInterval(Duration.ofMillis(5))
         .until(() -> resilient.breakerStates().get("SickTarget") == ResilientAsk.BreakerState.CLOSED);
   }
+
+  @Test
+  void anUnguardedPolicyNeverOpensTheBreakerAndRefusesOnlyBeyondItsAsksInFlight() throws Exception {
+    EntityRef<Command> slow = target("BurstTarget", "slow");
+    EntityRef<Command> quick = target("BurstTarget", "quick");
+    AskPolicy burst = fast.unguarded(2);
+    // timeouts that would open a guarded policy's breaker (max-failures = 3 here)
+    for (int i = 0; i < 4; i++) {
+      AskResult<String> r = resilient.<Command, String>ask(slow, ref -> new Echo("x", 1000, ref), burst)
+          .toCompletableFuture().get();
+      assertThat(((AskResult.Failed<String>) r).failure()).isEqualTo(AskResult.Failure.TIMEOUT);
+    }
+    assertThat(resilient.breakerStates().get("BurstTarget")).isNotEqualTo(ResilientAsk.BreakerState.OPEN);
+    assertThat(resilient.<Command, String>ask(quick, ref -> new Echo("ok", 0, ref), burst).toCompletableFuture().get())
+        .isEqualTo(new AskResult.Ok<>("ok"));
+
+    // two asks in flight: a third is refused without asking; once they end, asks go through again
+    int before = receivedBy("BurstTarget");
+    var first = resilient.<Command, String>ask(slow, ref -> new Echo("x", 1000, ref), burst).toCompletableFuture();
+    var second = resilient.<Command, String>ask(slow, ref -> new Echo("x", 1000, ref), burst).toCompletableFuture();
+    AskResult<String> third = resilient.<Command, String>ask(quick, ref -> new Echo("ok", 0, ref), burst)
+        .toCompletableFuture().get();
+    assertThat(((AskResult.Failed<String>) third).failure()).isEqualTo(AskResult.Failure.UNAVAILABLE);
+    assertThat(((AskResult.Failed<String>) third).detail()).contains("2 asks in flight");
+    first.get();
+    second.get();
+    assertThat(receivedBy("BurstTarget")).as("the refused ask never reached the entity").isEqualTo(before + 2);
+    Awaitility.await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(10)).until(() ->
+        resilient.<Command, String>ask(quick, ref -> new Echo("ok", 0, ref), burst).toCompletableFuture().get().isOk());
+  }
 }
