@@ -280,7 +280,8 @@ public final class ReplyDispatcher
     if (result instanceof LineResult.RateLimited r && r.retryAfter() != null && r.retryAfter().compareTo(backoff) > 0) {
       backoff = r.retryAfter();
     }
-    context.getLog().info("outbound {}: {}; next attempt in {} ms", outboundId, result, backoff.toMillis());
+    // debug: during an outage of LINE this repeats for every pending answer (line_api_retries_total counts them)
+    context.getLog().debug("outbound {}: {}; next attempt in {} ms", outboundId, result, backoff.toMillis());
     channel.noteRetry();
     timers.startSingleTimer("attempt", Attempt.INSTANCE, backoff);
     return Effect().noReply();

@@ -26,6 +26,7 @@ import org.apache.pekko.http.javadsl.settings.ConnectionPoolSettings;
 import org.apache.pekko.pattern.CircuitBreaker;
 import org.apache.pekko.stream.Materializer;
 import org.linecommerce.runtime.MessageMeta;
+import org.linecommerce.runtime.tracing.LogThrottle;
 import org.linecommerce.runtime.tracing.Tracing;
 import org.linecommerce.runtime.http.RateLimiter;
 import org.linecommerce.runtime.resilience.ResilientAsk;
@@ -60,6 +61,8 @@ public final class HttpLineMessaging implements LineMessaging {
   private final Http http;
   private final Materializer materializer;
   private final CircuitBreaker breaker;
+  /** a call LINE did not take repeats for every pending answer during an outage: one line per second */
+  private final LogThrottle notSent = new LogThrottle(Duration.ofSeconds(1));
   private final ConnectionPoolSettings pool;
   private final HttpsConnectionContext https;
   private final LoggingAdapter poolLog;
@@ -136,8 +139,9 @@ public final class HttpLineMessaging implements LineMessaging {
             if (result instanceof LineResult.Unavailable) breaker.fail();
             else breaker.succeed();
           }
-          if (!(result instanceof LineResult.Sent || result instanceof LineResult.AlreadyAccepted)) {
-            log.info("LINE {} answered {}", path, result);
+          if (!(result instanceof LineResult.Sent || result instanceof LineResult.AlreadyAccepted) && notSent.permit()) {
+            log.info("LINE {} answered {} ({} more calls not sent since the last line; line_outbound_results_total "
+                + "counts them by kind)", path, result, notSent.suppressed());
           }
           return result;
         });
