@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.linecommerce.bench.support.AutoAnalyze;
 import org.linecommerce.testkit.NodeProcess;
 import org.linecommerce.testkit.TestDatabase;
 
@@ -39,28 +40,11 @@ final class NodeUnderLoad implements AutoCloseable {
     this.dir = Files.createTempDirectory("bench-" + name);
     this.database = TestDatabase.postgres();
     Runtime.getRuntime().addShutdownHook(onExit); // a benchmark stopped by a signal leaves no node or database behind
-    autoAnalyze.scheduleWithFixedDelay(() -> {
-      try {
-        analyze();
-      } catch (java.sql.SQLException | RuntimeException e) {
-        // the database is being dropped, or busy: the next round tries again
-      }
-    }, 5, 10, java.util.concurrent.TimeUnit.SECONDS);
+    this.autoAnalyze = AutoAnalyze.start(database);
   }
 
-  /**
-   * This machine's PostgreSQL runs with {@code autovacuum = off}, which no production server does:
-   * without its auto-analyze the planner keeps the statistics of the empty tables it saw at
-   * migration, and the subscriptions' {@code eventsByTag} polls scan all of {@code event_tag}
-   * (hundreds of thousands of rows read per answered event in the first runs, starving the journal's
-   * connection pool). The benchmark plays auto-analyze: {@code ANALYZE} every 10 s.
-   */
-  private final java.util.concurrent.ScheduledExecutorService autoAnalyze =
-      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "bench-auto-analyze");
-        t.setDaemon(true);
-        return t;
-      });
+  /** PostgreSQL's auto-analyze, which this machine's server does not run ({@link AutoAnalyze}). */
+  private final AutoAnalyze autoAnalyze;
 
   private void closeDatabase() {
     try {
@@ -126,17 +110,15 @@ final class NodeUnderLoad implements AutoCloseable {
     return rows;
   }
 
+  /** {@code ANALYZE} of the node's database now (e.g. right after a warm-up). */
+  void analyze() throws java.sql.SQLException {
+    autoAnalyze.now();
+  }
+
   /**
    * PostgreSQL's counters for this database ({@code pg_stat_database}): committed transactions,
    * rows inserted, rows returned. The server publishes them about once a second.
    */
-  /** {@code ANALYZE} of the node's database (see {@link #autoAnalyze}); also right after a warm-up. */
-  void analyze() throws java.sql.SQLException {
-    try (var c = database.connect(); var st = c.createStatement()) {
-      st.execute("ANALYZE");
-    }
-  }
-
   long[] databaseCounters() throws java.sql.SQLException {
     try (var c = database.connect(); var st = c.prepareStatement(
         "SELECT xact_commit, tup_inserted, tup_returned FROM pg_stat_database WHERE datname = current_database()")) {
@@ -224,7 +206,7 @@ final class NodeUnderLoad implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
-    autoAnalyze.shutdownNow();
+    autoAnalyze.close();
     for (int i = started.size() - 1; i >= 0; i--) {
       AutoCloseable c = started.get(i);
       if (c instanceof NodeProcess n) {

@@ -29,6 +29,7 @@ import org.linecommerce.runtime.node.Node;
 import org.linecommerce.runtime.resilience.AskResult;
 import org.linecommerce.runtime.subscription.EventSubscription;
 import org.linecommerce.runtime.subscription.EventTags;
+import org.linecommerce.bench.support.AutoAnalyze;
 import org.linecommerce.testkit.TestDatabase;
 import org.linecommerce.testkit.TestNodeConfig;
 import redis.clients.jedis.Jedis;
@@ -134,6 +135,7 @@ public final class SubscriptionLagBenchmark {
       BenchReport report, Map<String, Histogram> persistToHandler) throws Exception {
     System.out.println("== subscription phase: " + variant.name() + " " + variant.settings());
     TestDatabase database = TestDatabase.postgres();
+    AutoAnalyze autoAnalyze = AutoAnalyze.start(database);
     Node node = null;
     try {
       Config overrides = variant.config().withFallback(ConfigFactory.parseString("""
@@ -233,6 +235,7 @@ public final class SubscriptionLagBenchmark {
       return effective;
     } finally {
       if (node != null) node.shutdown().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      autoAnalyze.close();
       database.close();
     }
   }

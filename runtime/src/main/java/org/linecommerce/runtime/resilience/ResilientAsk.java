@@ -57,6 +57,7 @@ public final class ResilientAsk implements Extension {
   private final int maxFailures;
   private final Duration callTimeout;
   private final Duration resetTimeout;
+  private final Duration maxResetTimeout;
   private final AskPolicy queryPolicy;
   private final AskPolicy commandPolicy;
   private final Map<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
@@ -71,6 +72,8 @@ public final class ResilientAsk implements Extension {
     this.maxFailures = breaker.getInt("max-failures");
     this.callTimeout = breaker.getDuration("call-timeout");
     this.resetTimeout = breaker.getDuration("reset-timeout");
+    Duration maxReset = breaker.getDuration("max-reset-timeout");
+    this.maxResetTimeout = maxReset.compareTo(resetTimeout) < 0 ? resetTimeout : maxReset;
     Duration askTimeout = c.getDuration("ask-timeout");
     this.commandPolicy =
         new AskPolicy(askTimeout, 0, retry.getDuration("min-backoff"), retry.getDuration("max-backoff"));
@@ -264,7 +267,8 @@ public final class ResilientAsk implements Extension {
   public CircuitBreaker breakerFor(String target) {
     return breakers.computeIfAbsent(target, t -> {
       CircuitBreaker b = CircuitBreaker.create(
-          Adapter.toClassic(system).scheduler(), maxFailures, callTimeout, resetTimeout);
+          Adapter.toClassic(system).scheduler(), maxFailures, callTimeout, resetTimeout)
+          .withExponentialBackoff(maxResetTimeout);
       MeterRegistry registry = Metrics.get(system).registry();
       Gauge.builder("resilience_breaker_state", b, ResilientAsk::stateCode)
           .description("circuit breaker state per target: 0 closed, 1 half-open, 2 open")
