@@ -31,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
+import org.linecommerce.bench.support.AutoAnalyze;
 import org.linecommerce.bench.support.BenchReport;
 import org.linecommerce.bench.support.Load;
 import org.linecommerce.bench.support.Machine;
@@ -242,6 +243,9 @@ public final class CheckoutBenchmark {
     System.setProperty("node.jar", jar.toString());
     System.out.printf(Locale.ROOT, "%n== %s: starting node %s (%s) in %s%n", label, jar, db, dir);
     NodeProcess node = NodeProcess.start(dir, "node", jvm, env, httpPort, managementPort);
+    String analyzedUrl = pgUrl;
+    AutoAnalyze autoAnalyze = pgUrl == null ? null : AutoAnalyze.start(() ->
+        DriverManager.getConnection(analyzedUrl, pgUser(), System.getenv().getOrDefault("TEST_PG_PASSWORD", "")));
     try {
       node.awaitReady(Duration.ofSeconds(300));
       String base = "http://127.0.0.1:" + httpPort;
@@ -311,6 +315,7 @@ public final class CheckoutBenchmark {
       return new Measured(label, steadyResult, steadyPriced, pricedFailed.get(), steadyCpu, satResult, satPriced, satCpu,
           (cpu2 - cpu1) / 1e9 / wall, idleCores, marginal, perOrder);
     } finally {
+      if (autoAnalyze != null) autoAnalyze.close();
       int exit = node.terminate();
       System.out.printf(Locale.ROOT, "%s: node stopped (exit %d), log %s%n", label, exit, node.log);
       if (pgUrl != null) dropDatabase(database);

@@ -16,20 +16,31 @@ import org.linecommerce.testkit.TestDatabase;
  */
 public final class AutoAnalyze implements AutoCloseable {
 
-  private final TestDatabase database;
+  /** Opens a connection to the database to analyze. */
+  @FunctionalInterface
+  public interface Connections {
+    java.sql.Connection open() throws SQLException;
+  }
+
+  private final Connections database;
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "bench-auto-analyze");
     t.setDaemon(true);
     return t;
   });
 
-  private AutoAnalyze(TestDatabase database) {
+  private AutoAnalyze(Connections database) {
     this.database = database;
   }
 
   /** Analyzes {@code database} every 10 s from 5 s on. */
   public static AutoAnalyze start(TestDatabase database) {
-    AutoAnalyze a = new AutoAnalyze(database);
+    return start(database::connect);
+  }
+
+  /** Analyzes the database {@code connections} open every 10 s from 5 s on. */
+  public static AutoAnalyze start(Connections connections) {
+    AutoAnalyze a = new AutoAnalyze(connections);
     a.timer.scheduleWithFixedDelay(() -> {
       try {
         a.now();
@@ -42,7 +53,7 @@ public final class AutoAnalyze implements AutoCloseable {
 
   /** One {@code ANALYZE} now (e.g. right after a warm-up). */
   public void now() throws SQLException {
-    try (var c = database.connect(); var st = c.createStatement()) {
+    try (var c = database.open(); var st = c.createStatement()) {
       st.execute("ANALYZE");
     }
   }
