@@ -52,7 +52,9 @@ class ClusterBootstrapTest {
             .isEqualTo(Cluster.get(nodes.get(1).system()).state().getLeader());
       } finally {
         for (Node n : nodes) n.system().terminate();
-        for (Node n : nodes) n.system().getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        // both nodes leave at once: a region may wait for a coordinator that just left, up to the
+        // cluster-sharding-shutdown-region phase's 30 s, before the system terminates
+        for (Node n : nodes) n.system().getWhenTerminated().toCompletableFuture().get(90, TimeUnit.SECONDS);
       }
     }
   }

@@ -60,9 +60,10 @@ public interface OrderClient {
 
   /**
    * Order {@code orderId} once its checkout has priced it (it has {@code expiresAt}: items named
-   * and priced, stock reserved) or closed it, asking every 100 ms for up to {@code within}; when
-   * the time is up, the last answer (possibly not priced yet, or empty). What a caller shows right
-   * after {@link #place} is accepted, whose checkout runs on.
+   * and priced, stock reserved) or closed it, waiting up to {@code within}; when the time is up, the
+   * last answer (possibly not priced yet, or empty). What a caller shows right after {@link #place}
+   * is accepted, whose checkout runs on. The customer domain's client waits for the checkout saga
+   * to reach that point; this default (for other implementations) asks every 100 ms.
    */
   default CompletionStage<Optional<OrderView>> getPriced(String orderId, Duration within, ActorSystem<?> system) {
     return pollPriced(this, orderId, System.nanoTime() + within.toNanos(), system);

@@ -23,6 +23,9 @@ sealed interface InternalCommand extends Saga.Command {
   /** The deadline of waiting step {@code step} passed. */
   record DeadlineDue(int step) implements InternalCommand {}
 
+  /** The wait of {@link Saga.AwaitStep} number {@code waiter} is over. */
+  record AwaitTimedOut(long waiter) implements InternalCommand {}
+
   /** Look again for a definition that was not registered (or not matching) yet. */
   enum Recheck implements InternalCommand { INSTANCE }
 

@@ -160,7 +160,7 @@ public final class Saga {
   // ---------------------------------------------------------------- commands
 
   /** What a saga accepts: {@link Start}, {@link Signal}, {@link GetStatus}; the rest it sends itself. */
-  public sealed interface Command extends CborSerializable permits Start, Signal, GetStatus, InternalCommand {}
+  public sealed interface Command extends CborSerializable permits Start, Signal, GetStatus, AwaitStep, InternalCommand {}
 
   /**
    * Starts the saga with {@code inputJson} unless it exists. Replies the summary: of the new saga,
@@ -180,6 +180,16 @@ public final class Saga {
 
   /** Replies the summary (status {@code not_started} for an id no saga was started with). */
   public record GetStatus(ActorRef<Summary> replyTo) implements Command {}
+
+  /**
+   * Replies the summary once the saga has reached step {@code step} (it runs or waits at it, or is
+   * past it), is compensating or has finished — or after {@code within} with the summary as it is
+   * then. What a caller that must show a step's outcome asks instead of polling {@link GetStatus}.
+   * A saga not started yet waits too (its {@link Start} may still come); a step its definition does
+   * not have is answered at once. The wait is not state: a crash or rebalance of the saga drops it
+   * and the ask times out.
+   */
+  public record AwaitStep(String step, java.time.Duration within, ActorRef<Summary> replyTo) implements Command {}
 
   // ---------------------------------------------------------------- events
 

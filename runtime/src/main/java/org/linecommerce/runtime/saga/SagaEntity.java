@@ -71,6 +71,9 @@ final class SagaEntity extends EventSourcedBehaviorWithEnforcedReplies<Command, 
   private final EventTags tags;
   private final SagaMetrics metrics;
   private boolean warnedMissingDefinition;
+  /** {@link Saga.AwaitStep}s not answered yet, by number (not state: a crash drops them). */
+  private final java.util.Map<Long, Saga.AwaitStep> waiters = new java.util.LinkedHashMap<>();
+  private long nextWaiter;
 
   private SagaEntity(
       String sagaId,
@@ -127,6 +130,12 @@ final class SagaEntity extends EventSourcedBehaviorWithEnforcedReplies<Command, 
             StatusReply.error("saga " + sagaId + " is " + state.status().code())));
     builder.forAnyState()
         .onCommand(GetStatus.class, (state, cmd) -> Effect().reply(cmd.replyTo(), state.summary(sagaId)))
+        .onCommand(Saga.AwaitStep.class, this::onAwaitStep)
+        .onCommand(InternalCommand.AwaitTimedOut.class, (state, cmd) -> {
+          Saga.AwaitStep waiter = waiters.remove(cmd.waiter());
+          if (waiter != null) waiter.replyTo().tell(state.summary(sagaId));
+          return Effect().noReply();
+        })
         .onCommand(Idle.class, (state, cmd) -> passivation.onIdle(state))
         // late results, timers and rechecks of a saga that moved on
         .onAnyCommand(() -> Effect().noReply());
@@ -235,6 +244,44 @@ final class SagaEntity extends EventSourcedBehaviorWithEnforcedReplies<Command, 
     return Effect().noReply();
   }
 
+  private ReplyEffect<Event, SagaState> onAwaitStep(SagaState state, Saga.AwaitStep cmd) {
+    if (reached(state, cmd.step())) return Effect().reply(cmd.replyTo(), state.summary(sagaId));
+    long id = nextWaiter++;
+    waiters.put(id, cmd);
+    timers.startSingleTimer("await-" + id, new InternalCommand.AwaitTimedOut(id), cmd.within());
+    return Effect().noReply();
+  }
+
+  /**
+   * Whether a caller waiting for {@code step} can have its answer: the saga is at or past it, is
+   * compensating or finished, or will never get there (its definition has no such step).
+   */
+  private boolean reached(SagaState state, String step) {
+    if (state.status() == Status.NOT_STARTED) return false;
+    if (!state.status().isLive() || state.status() == Status.COMPENSATING) return true;
+    Optional<SagaDefinition<?>> definition = sagas.definition(state.definition());
+    if (definition.isEmpty()) return false; // a node may register it later (definitionFor)
+    List<? extends SagaStep<?>> steps = definition.get().steps();
+    for (int i = 0; i < steps.size(); i++) {
+      if (steps.get(i).name().equals(step)) return state.step() >= i;
+    }
+    return true;
+  }
+
+  /** Answers the waiters whose step the saga has now reached. */
+  private void answerWaiters(SagaState state) {
+    if (waiters.isEmpty()) return;
+    var it = waiters.entrySet().iterator();
+    while (it.hasNext()) {
+      var waiter = it.next();
+      if (reached(state, waiter.getValue().step())) {
+        waiter.getValue().replyTo().tell(state.summary(sagaId));
+        timers.cancel("await-" + waiter.getKey());
+        it.remove();
+      }
+    }
+  }
+
   // ---------------------------------------------------------------- persisting and proceeding
 
   /** Persists what was decided; then, if something in flight changed, starts what is due next. */
@@ -242,7 +289,8 @@ final class SagaEntity extends EventSourcedBehaviorWithEnforcedReplies<Command, 
     log(decision.events(), decision.state());
     List<Event> events = decision.events();
     EffectBuilder<Event, SagaState> effect = decision.transition().persist()
-        .thenRun(after -> metrics.persisted(after.definition(), events));
+        .thenRun(after -> metrics.persisted(after.definition(), events))
+        .thenRun(this::answerWaiters);
     // an early signal changes nothing in flight; anything else starts the next action or timer
     return decision.movedOn() ? effect.thenRun(this::proceed) : effect;
   }

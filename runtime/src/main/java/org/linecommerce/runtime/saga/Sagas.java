@@ -105,6 +105,15 @@ public final class Sagas implements Extension {
     return Stages.onSystem(entityRef(sagaId).ask(Saga.GetStatus::new, askTimeout), system);
   }
 
+  /**
+   * The summary of saga {@code sagaId} once it has reached {@code step} (see {@link Saga.AwaitStep}),
+   * or as it is after {@code within}; fails only when the saga does not answer at all.
+   */
+  public CompletionStage<Saga.Summary> awaitStep(String sagaId, String step, java.time.Duration within) {
+    return Stages.onSystem(entityRef(sagaId).<Saga.Summary>ask(
+        replyTo -> new Saga.AwaitStep(step, within, replyTo), within.plus(askTimeout)), system);
+  }
+
   public EntityRef<Saga.Command> entityRef(String sagaId) {
     startSharding();
     return ClusterSharding.get(system).entityRefFor(Saga.ENTITY_KEY, sagaId);

@@ -140,6 +140,36 @@ class SagaWaitingStepTest {
         });
   }
 
+  @Test
+  void aCallerAwaitingAStepIsAnsweredWhenTheSagaGetsThereOrWhenItsWaitEnds() throws Exception {
+    // asked before the saga exists: answered once it has started and reached the waiting step
+    var reached = sagas.awaitStep("await-step", "approval", Duration.ofSeconds(20)).toCompletableFuture();
+    Thread.sleep(200);
+    assertThat(reached).as("not started yet: still waiting").isNotDone();
+    start("await-step", APPROVAL, "ledger-await-step");
+    Saga.Summary atApproval = reached.get(15, TimeUnit.SECONDS);
+    assertThat(atApproval.status()).isEqualTo(Saga.Status.WAITING);
+    assertThat(atApproval.currentStep()).isEqualTo("approval");
+
+    // a step already passed: at once; a step the definition lacks: at once
+    assertThat(sagas.awaitStep("await-step", "step-1", Duration.ofSeconds(20)).toCompletableFuture()
+        .get(2, TimeUnit.SECONDS).currentStep()).isEqualTo("approval");
+    assertThat(sagas.awaitStep("await-step", "no-such-step", Duration.ofSeconds(20)).toCompletableFuture()
+        .get(2, TimeUnit.SECONDS).status()).isEqualTo(Saga.Status.WAITING);
+
+    // a step not reached within the wait: the summary as it is then
+    long t0 = System.nanoTime();
+    Saga.Summary stillWaiting = sagas.awaitStep("await-step", "step-3", Duration.ofMillis(500)).toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
+    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(450));
+    assertThat(stillWaiting.currentStep()).isEqualTo("approval");
+
+    // the signal moves it on: a caller waiting for step-3 is answered then
+    var third = sagas.awaitStep("await-step", "step-3", Duration.ofSeconds(20)).toCompletableFuture();
+    sagas.signal("await-step", "approval", Map.of("approved", true, "by", "carol")).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertThat(third.get(15, TimeUnit.SECONDS).status()).isIn(Saga.Status.RUNNING, Saga.Status.COMPLETED);
+  }
+
   private void start(String sagaId, SagaDefinition<LedgerInput> definition, String ledgerId) throws Exception {
     sagas.start(sagaId, definition, new LedgerInput(ledgerId)).toCompletableFuture().get(10, TimeUnit.SECONDS);
   }

@@ -160,6 +160,20 @@ public final class OrderDesk implements OrderClient {
     return view(orderId, retried);
   }
 
+  /**
+   * The order once its checkout has priced it or closed it: the checkout saga answers when it
+   * reaches {@value CheckoutSaga#AWAIT} (the order is created and priced), compensates or ends
+   * ({@link Sagas#awaitStep}); then one read of the order. No polling: a pending order used to be
+   * read every 100 ms (an `Order` ask, the stored request and the saga's status each time).
+   */
+  @Override
+  public CompletionStage<Optional<OrderView>> getPriced(String orderId, Duration within, ActorSystem<?> system) {
+    if (orderId == null || orderId.isBlank() || orderId.length() > 64) return CompletableFuture.completedFuture(Optional.empty());
+    return sagas.awaitStep(CheckoutSaga.sagaId(orderId), CheckoutSaga.AWAIT, within)
+        .handle((summary, error) -> null) // the saga's answer, late or missing, only says when to read
+        .thenCompose(ignored -> get(orderId));
+  }
+
   private CompletionStage<Optional<OrderView>> view(String orderId, AskPolicy policy) {
     if (orderId == null || orderId.isBlank() || orderId.length() > 64) return CompletableFuture.completedFuture(Optional.empty());
     return asks.<OrderCommand, OrderView>ask(
