@@ -186,8 +186,8 @@ public final class Saga {
    * past it), is compensating or has finished — or after {@code within} with the summary as it is
    * then. What a caller that must show a step's outcome asks instead of polling {@link GetStatus}.
    * A saga not started yet waits too (its {@link Start} may still come); a step its definition does
-   * not have is answered at once. The wait is not state: a crash or rebalance of the saga drops it
-   * and the ask times out.
+   * not have is answered at once; a null {@code step} waits until the saga has finished. The wait is
+   * not state: a crash or rebalance of the saga drops it and the ask times out.
    */
   public record AwaitStep(String step, java.time.Duration within, ActorRef<Summary> replyTo) implements Command {}
 

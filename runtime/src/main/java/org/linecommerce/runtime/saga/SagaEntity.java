@@ -254,10 +254,12 @@ final class SagaEntity extends EventSourcedBehaviorWithEnforcedReplies<Command, 
 
   /**
    * Whether a caller waiting for {@code step} can have its answer: the saga is at or past it, is
-   * compensating or finished, or will never get there (its definition has no such step).
+   * compensating or finished, or will never get there (its definition has no such step); for a
+   * null step, only once the saga has finished.
    */
   private boolean reached(SagaState state, String step) {
     if (state.status() == Status.NOT_STARTED) return false;
+    if (step == null) return state.status().isFinished();
     if (!state.status().isLive() || state.status() == Status.COMPENSATING) return true;
     Optional<SagaDefinition<?>> definition = sagas.definition(state.definition());
     if (definition.isEmpty()) return false; // a node may register it later (definitionFor)

@@ -164,10 +164,14 @@ class SagaWaitingStepTest {
     assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(450));
     assertThat(stillWaiting.currentStep()).isEqualTo("approval");
 
-    // the signal moves it on: a caller waiting for step-3 is answered then
+    // the signal moves it on: a caller waiting for step-3 is answered then, one waiting for the end once it completed
     var third = sagas.awaitStep("await-step", "step-3", Duration.ofSeconds(20)).toCompletableFuture();
+    var end = sagas.awaitStep("await-step", null, Duration.ofSeconds(20)).toCompletableFuture();
+    Thread.sleep(200);
+    assertThat(end).as("not finished yet").isNotDone();
     sagas.signal("await-step", "approval", Map.of("approved", true, "by", "carol")).toCompletableFuture().get(10, TimeUnit.SECONDS);
     assertThat(third.get(15, TimeUnit.SECONDS).status()).isIn(Saga.Status.RUNNING, Saga.Status.COMPLETED);
+    assertThat(end.get(15, TimeUnit.SECONDS).status()).isEqualTo(Saga.Status.COMPLETED);
   }
 
   private void start(String sagaId, SagaDefinition<LedgerInput> definition, String ledgerId) throws Exception {

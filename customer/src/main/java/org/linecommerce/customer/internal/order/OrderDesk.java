@@ -17,7 +17,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.pattern.Patterns;
 import org.linecommerce.customer.api.OrderClient;
 import org.linecommerce.customer.api.OrderCommand;
 import org.linecommerce.customer.api.OrderDecision;
@@ -49,7 +48,6 @@ import org.linecommerce.runtime.saga.Sagas;
  */
 public final class OrderDesk implements OrderClient {
 
-  private static final Duration POLL = Duration.ofMillis(100);
 
   private final ActorSystem<?> system;
   private final Sagas sagas;
@@ -241,7 +239,7 @@ public final class OrderDesk implements OrderClient {
 
   /**
    * Signals the decision and waits until the order is closed or {@code decision-wait} has passed
-   * since the call began (then IN_PROGRESS), polling on the actor system's scheduler.
+   * since the call began (then IN_PROGRESS), waiting for the checkout saga to finish (no polling).
    */
   private CompletionStage<OrderDecision> decide(
       String orderId, OrderStatus wanted, CheckoutSaga.Decision decision, MessageMeta meta) {
@@ -278,11 +276,14 @@ public final class OrderDesk implements OrderClient {
     return new OrderDecision(OrderDecision.Outcome.REFUSED, view, detail);
   }
 
+  /** The order once its checkout saga has finished, or as it is at {@code giveUpAt}: no polling. */
   private CompletionStage<OrderView> awaitFinal(String orderId, OrderView last, Instant giveUpAt) {
-    if (last.status().isFinal() || Instant.now().isAfter(giveUpAt)) return CompletableFuture.completedFuture(last);
-    return Patterns.after(POLL, system, () -> view(orderId, once)
-        .handle((v, e) -> v != null && v.isPresent() ? v.get() : last)
-        .thenCompose(next -> awaitFinal(orderId, next, giveUpAt)));
+    Duration left = Duration.between(Instant.now(), giveUpAt);
+    if (last.status().isFinal() || left.isNegative() || left.isZero()) return CompletableFuture.completedFuture(last);
+    return sagas.awaitStep(CheckoutSaga.sagaId(orderId), null, left)
+        .handle((summary, error) -> null) // only says when to read
+        .thenCompose(ignored -> view(orderId, once))
+        .handle((v, e) -> v != null && v.isPresent() ? v.get() : last);
   }
 
   /** The stored request; {@link IllegalStateException} when it cannot be read. */
