@@ -53,6 +53,8 @@ public final class HttpLineMessaging implements LineMessaging {
   public static final String BREAKER = "line-messaging-api";
   /** the reason of a call our connection pool refused (all {@code max-open-requests} waiting) */
   static final String CLIENT_BUSY = "client busy: ";
+  /** LINE's answers are a few hundred bytes; a bigger body is a failed call */
+  private static final long MAX_ANSWER_BYTES = 1L << 20;
   private static final Logger log = LoggerFactory.getLogger(HttpLineMessaging.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -160,7 +162,8 @@ public final class HttpLineMessaging implements LineMessaging {
   }
 
   private CompletionStage<Answer> readWhole(HttpResponse response, long timeoutMs) {
-    return response.entity().toStrict(timeoutMs, materializer).thenApply(strict -> new Answer(
+    // the explicit limit also spares the config lookup toStrict(timeout, materializer) makes per call
+    return response.entity().toStrict(timeoutMs, MAX_ANSWER_BYTES, materializer).thenApply(strict -> new Answer(
         response.status().intValue(), strict.getData().utf8String(),
         header(response, "x-line-request-id"), header(response, "x-line-accepted-request-id"),
         header(response, "Retry-After")));
