@@ -62,5 +62,11 @@ class SagaSerializationTest {
     serialization.verifySerialization(new Saga.Signal("confirm", "{}", null, replyTo), true);
     serialization.verifySerialization(
         new Saga.GetStatus(kit.testKit().<Saga.Summary>createTestProbe().ref()), true);
+    // asked across nodes by the order client (a saga lives on any customer node)
+    Saga.AwaitStep await = new Saga.AwaitStep("confirm", java.time.Duration.ofMillis(2500),
+        kit.testKit().<Saga.Summary>createTestProbe().ref());
+    assertThat(serialization.verifySerialization(await, true)).isEqualTo(await);
+    serialization.verifySerialization(
+        new Saga.AwaitStep(null, java.time.Duration.ofSeconds(3), kit.testKit().<Saga.Summary>createTestProbe().ref()), true);
   }
 }
