@@ -33,6 +33,7 @@ import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforc
 import org.linecommerce.bench.support.BenchReport;
 import org.linecommerce.bench.support.Machine;
 import org.linecommerce.runtime.CborSerializable;
+import org.linecommerce.runtime.resilience.Stages;
 import org.linecommerce.runtime.subscription.EventTags;
 
 /**
@@ -295,7 +296,9 @@ public final class JournalBenchmark {
   private static void loop(ActorSystem<Void> system, ActorRef<LedgerCommand> l, String note, long end, Histogram latency,
       AtomicLong events, CompletableFuture<Void> done) {
     long t0 = System.nanoTime();
-    call(system, l, note).whenComplete((seq, error) -> {
+    // on the replying actor's thread: a plain whenComplete on the stage Pekko's Java API converted
+    // from a Scala future runs as whenCompleteAsync, a new thread per event on 2 cores (Stages)
+    Stages.onCompletingThread(call(system, l, note), (seq, error) -> {
       if (error != null) {
         done.completeExceptionally(error);
         return;

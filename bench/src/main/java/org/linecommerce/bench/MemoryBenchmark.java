@@ -44,6 +44,7 @@ import org.linecommerce.customer.api.CustomerCommand;
 import org.linecommerce.runtime.MessageMeta;
 import org.linecommerce.runtime.node.Node;
 import org.linecommerce.runtime.resilience.AskResult;
+import org.linecommerce.runtime.resilience.Stages;
 import org.linecommerce.testkit.TestDatabase;
 import org.linecommerce.testkit.TestNodeConfig;
 
@@ -304,7 +305,8 @@ public final class MemoryBenchmark {
           } catch (RuntimeException e) {
             stage = CompletableFuture.failedFuture(e);
           }
-          stage.whenComplete((ok, error) -> {
+          // never on the JDK's default executor (a thread per task on 2 cores; the ping is a Scala future)
+          Stages.onCompletingThread(stage, (ok, error) -> {
                 if (error == null) {
                   latency.recordValue(Math.min(TimeUnit.MINUTES.toNanos(5), System.nanoTime() - t0));
                 } else {

@@ -11,6 +11,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongFunction;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
+import org.linecommerce.runtime.resilience.Stages;
 
 /**
  * Load generators for end-to-end benchmarks; the measured call is asynchronous
@@ -97,7 +98,8 @@ public final class Load {
     } catch (RuntimeException e) {
       stage = CompletableFuture.failedFuture(e);
     }
-    stage.whenComplete((ok, error) -> {
+    // never on the JDK's default executor (a thread per task on 2 cores), whatever kind of stage call returns
+    Stages.onCompletingThread(stage, (ok, error) -> {
       if (error == null) {
         latency.recordValue(Math.min(HIGHEST_NANOS, System.nanoTime() - scheduled));
         counters.succeeded.incrementAndGet();
