@@ -37,7 +37,7 @@ public final class InboxClient {
     this.sharding = ClusterSharding.get(system);
     Duration timeout = system.settings().config().getDuration("linecommerce.gateway.inbox.accept-timeout");
     int maxInFlight = system.settings().config().getInt("linecommerce.gateway.inbox.max-in-flight");
-    this.acceptPolicy = ResilientAsk.get(system).commandPolicy().withTimeout(timeout).retried(0).unguarded(maxInFlight);
+    this.acceptPolicy = ResilientAsk.get(system).commandPolicy().withTimeout(timeout).unguarded(maxInFlight);
   }
 
   /**

@@ -132,14 +132,23 @@ public final class HttpLineMessaging implements LineMessaging {
     HttpRequest request = withHeaders(
         HttpRequest.POST(settings.apiBaseUrl() + path).withEntity(ContentTypes.APPLICATION_JSON, body), retryKey, meta);
     return tracing.traced("LINE POST " + path, meta, request, this::exchange, Answer::status)
-        .thenApply(answer -> classify(answer, push))
-        .exceptionally(error -> new LineResult.Unavailable(describe(error)))
-        .thenApply(result -> {
-          // neither a refusal by the open breaker nor our own pool being full says anything about LINE
-          if (!(result instanceof LineResult.Unavailable u
-              && (u.reason().startsWith("circuit open") || u.reason().startsWith(CLIENT_BUSY)))) {
+        .handle((answer, error) -> {
+          LineResult result;
+          if (error == null) {
+            try {
+              result = classify(answer, push);
+            } catch (RuntimeException e) {
+              result = new LineResult.Unavailable(describe(e));
+            }
             if (result instanceof LineResult.Unavailable) breaker.fail();
             else breaker.succeed();
+          } else {
+            Throwable cause = unwrap(error);
+            // neither a refusal by the open breaker nor our own pool being full says anything about LINE
+            if (!(cause instanceof CircuitOpen || cause instanceof org.apache.pekko.stream.BufferOverflowException)) {
+              breaker.fail();
+            }
+            result = new LineResult.Unavailable(describe(cause));
           }
           if (!(result instanceof LineResult.Sent || result instanceof LineResult.AlreadyAccepted) && notSent.permit()) {
             log.info("LINE {} answered {} ({} more calls not sent since the last line; line_outbound_results_total "
@@ -152,7 +161,7 @@ public final class HttpLineMessaging implements LineMessaging {
   /** One HTTP exchange with the answer read whole; fails on timeout, connection failure or open breaker. */
   private CompletableFuture<Answer> exchange(HttpRequest request) {
     if (breaker.isOpen()) {
-      return CompletableFuture.failedFuture(new IllegalStateException("circuit open"));
+      return CompletableFuture.failedFuture(new CircuitOpen());
     }
     long timeoutMs = settings.timeout().toMillis();
     // onSystem: Pekko's Java API stages would run plain continuations on the JDK's common pool
@@ -230,12 +239,23 @@ public final class HttpLineMessaging implements LineMessaging {
     return response.getHeader(name).map(HttpHeader::value).orElse(null);
   }
 
-  private static String describe(Throwable error) {
+  private static Throwable unwrap(Throwable error) {
     Throwable c = error;
     while (c.getCause() != null && (c instanceof java.util.concurrent.CompletionException)) c = c.getCause();
+    return c;
+  }
+
+  private static String describe(Throwable c) {
     if (c instanceof java.util.concurrent.TimeoutException) return "timeout: " + c.getMessage();
-    if ("circuit open".equals(c.getMessage())) return "circuit open";
+    if (c instanceof CircuitOpen) return "circuit open";
     if (c instanceof org.apache.pekko.stream.BufferOverflowException) return CLIENT_BUSY + c.getMessage();
     return c.getClass().getSimpleName() + ": " + c.getMessage();
+  }
+
+  /** The call was not sent: LINE's breaker is open. */
+  private static final class CircuitOpen extends RuntimeException {
+    CircuitOpen() {
+      super("circuit open", null, false, false);
+    }
   }
 }
