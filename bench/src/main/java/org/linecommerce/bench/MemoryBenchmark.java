@@ -27,6 +27,7 @@ import org.apache.pekko.cluster.sharding.ShardRegion;
 import org.apache.pekko.cluster.sharding.typed.GetClusterShardingStats;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.linecommerce.bench.support.AutoAnalyze;
 import org.linecommerce.bench.support.BenchReport;
 import org.linecommerce.bench.support.Machine;
 import org.linecommerce.catalog.CatalogModule;
@@ -105,7 +106,10 @@ public final class MemoryBenchmark {
         linecommerce.db.pool-size = 8
         pekko.loglevel = WARNING
         """));
-    try (TestDatabase database = "h2".equals(db) ? TestDatabase.h2() : TestDatabase.postgres()) {
+    try (TestDatabase database = "h2".equals(db) ? TestDatabase.h2() : TestDatabase.postgres();
+        // PostgreSQL's auto-analyze, which this machine's server does not run: without it the tag
+        // polls scanned the growing journal for seconds each and the run crawled
+        AutoAnalyze analyze = "h2".equals(db) ? null : AutoAnalyze.start(database)) {
       Config config = TestNodeConfig.node(database, overrides);
       report.param("conversationIdleTimeout", config.getString("linecommerce.conversation.idle-timeout"))
           .param("passivationStrategy", config.getString("pekko.cluster.sharding.passivation.strategy"))

@@ -36,6 +36,7 @@ import org.linecommerce.gateway.api.LineEvent;
 import org.linecommerce.runtime.MessageMeta;
 import org.linecommerce.runtime.entity.IdlePassivation;
 import org.linecommerce.runtime.entity.RememberedEntities;
+import org.linecommerce.runtime.resilience.Bulkhead;
 import org.linecommerce.runtime.resilience.Stages;
 import org.linecommerce.runtime.subscription.EventTags;
 import org.linecommerce.runtime.tracing.LogContext;
@@ -92,6 +93,10 @@ public final class ChatInbox
   private final ActorContext<ChatInboxCommand> context;
   private final TimerScheduler<ChatInboxCommand> timers;
   private final ChatReactions reactions;
+  /** Bounds this node's reactions running at once (all inboxes), or null for no bound. */
+  private final Bulkhead bulkhead;
+  /** For work the bulkhead starts outside the actor (the context is the actor's only). */
+  private final ActorSystem<?> system;
   private final InboxSettings settings;
   private final IdlePassivation<ChatInboxCommand, InboxState> idle;
   private final EventTags tags;
@@ -99,13 +104,15 @@ public final class ChatInbox
   private String inFlight;
 
   private ChatInbox(String chatId, ActorContext<ChatInboxCommand> context, TimerScheduler<ChatInboxCommand> timers,
-      ActorRef<ClusterSharding.ShardCommand> shard, ChatReactions reactions) {
+      ActorRef<ClusterSharding.ShardCommand> shard, ChatReactions reactions, Bulkhead bulkhead) {
     super(PersistenceId.of(ChatInboxCommand.ENTITY_KEY.name(), chatId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
     this.chatId = chatId;
     this.context = context;
     this.timers = timers;
     this.reactions = reactions;
+    this.bulkhead = bulkhead;
+    this.system = context.getSystem();
     this.settings = InboxSettings.fromConfig(context.getSystem().settings().config());
     this.idle = new IdlePassivation<>(context, timers, shard, settings.idleTimeout(), Idle.INSTANCE,
         state -> state.pending().isEmpty() && inFlight == null);
@@ -117,15 +124,25 @@ public final class ChatInbox
    * react to events with {@code reactions}; a proxy elsewhere.
    */
   public static void init(ActorSystem<?> system, ChatReactions reactions) {
-    RememberedEntities.init(system, ChatInboxCommand.ENTITY_KEY, ROLE, (chatId, shard) -> create(chatId, shard, reactions));
+    // one bound for all inboxes of the node: answers wait their turn, webhook acknowledgements keep CPU
+    Bulkhead bulkhead = Bulkhead.create(system, "chat-reactions",
+        system.settings().config().getInt("linecommerce.gateway.inbox.max-reactions"));
+    RememberedEntities.init(system, ChatInboxCommand.ENTITY_KEY, ROLE,
+        (chatId, shard) -> create(chatId, shard, reactions, bulkhead));
   }
 
-  /** The entity; {@code shard} is null outside sharding. */
+  /** The entity with no bound on reactions; {@code shard} is null outside sharding. */
   public static Behavior<ChatInboxCommand> create(String chatId, ActorRef<ClusterSharding.ShardCommand> shard,
       ChatReactions reactions) {
+    return create(chatId, shard, reactions, null);
+  }
+
+  /** The entity, its reactions started through {@code bulkhead} (null: at once); {@code shard} is null outside sharding. */
+  public static Behavior<ChatInboxCommand> create(String chatId, ActorRef<ClusterSharding.ShardCommand> shard,
+      ChatReactions reactions, Bulkhead bulkhead) {
     return LogContext.withMdc(ChatInboxCommand.class, ChatInboxCommand.ENTITY_KEY.name() + "|" + chatId,
         command -> command instanceof Accept a ? a.meta() : null,
-        Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ChatInbox(chatId, ctx, timers, shard, reactions))));
+        Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ChatInbox(chatId, ctx, timers, shard, reactions, bulkhead))));
   }
 
   @Override
@@ -188,6 +205,14 @@ public final class ChatInbox
 
   private void react(InboxState.Pending pending, int attempt) {
     inFlight = pending.eventId();
+    String eventId = pending.eventId();
+    // the reaction timeout counts from the start of the reaction, not from the wait for a place
+    CompletionStage<Done> reaction = bulkhead == null ? timedReaction(pending) : bulkhead.run(() -> timedReaction(pending));
+    context.pipeToSelf(reaction,
+        (done, error) -> new ReactionFinished(eventId, attempt, error == null ? null : describe(error)));
+  }
+
+  private CompletionStage<Done> timedReaction(InboxState.Pending pending) {
     CompletionStage<Done> reaction;
     try {
       reaction = LogContext.call(pending.meta(), null, () -> reactions.react(pending.event(), pending.meta()));
@@ -195,9 +220,7 @@ public final class ChatInbox
     } catch (RuntimeException e) {
       reaction = CompletableFuture.failedFuture(e);
     }
-    String eventId = pending.eventId();
-    context.pipeToSelf(Stages.orTimeout(reaction, settings.reactionTimeout(), context.getSystem()),
-        (done, error) -> new ReactionFinished(eventId, attempt, error == null ? null : describe(error)));
+    return Stages.orTimeout(reaction, settings.reactionTimeout(), system);
   }
 
   private ReplyEffect<ChatInboxEvent, InboxState> onReactionFinished(InboxState state, ReactionFinished cmd) {

@@ -82,6 +82,34 @@ class ChatInboxTest {
   }
 
   @Test
+  void inboxesSharingABulkheadReactOneAtATimeAndTheWaitingOneNeitherFailsNorRetries() {
+    var bulkhead = new org.linecommerce.runtime.resilience.Bulkhead("inbox-test-" + chatId, 1,
+        testKit.system().executionContext(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+    CompletableFuture<Done> first = new CompletableFuture<>();
+    List<String> started = new CopyOnWriteArrayList<>();
+    ChatReactions slowFirst = (event, meta) -> {
+      started.add(event.eventId());
+      return event.eventId().equals("b1") ? first : CompletableFuture.completedFuture(Done.getInstance());
+    };
+    var a = EventSourcedBehaviorTestKit.<ChatInboxCommand, ChatInboxEvent, InboxState>create(testKit.system(),
+        ChatInbox.create(chatId + "-a", null, slowFirst, bulkhead), EventSourcedBehaviorTestKit.enabledSerializationSettings());
+    var b = EventSourcedBehaviorTestKit.<ChatInboxCommand, ChatInboxEvent, InboxState>create(testKit.system(),
+        ChatInbox.create(chatId + "-b", null, slowFirst, bulkhead), EventSourcedBehaviorTestKit.enabledSerializationSettings());
+    a.<StatusReply<Accepted>>runCommand(r -> new ChatInboxCommand.Accept(List.of(event("b1", 1)), MessageMeta.root("test", "c"), r));
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> started.contains("b1"));
+    b.<StatusReply<Accepted>>runCommand(r -> new ChatInboxCommand.Accept(List.of(event("b2", 2)), MessageMeta.root("test", "c"), r));
+    // b2's reorder delay (150 ms) passes; it waits for b1's place, not failing and not retried
+    Awaitility.await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(2)).until(() -> bulkhead.waiting() == 1);
+    assertThat(started).containsExactly("b1");
+    first.complete(Done.getInstance());
+    Awaitility.await().atMost(Duration.ofSeconds(5)).pollInSameThread()
+        .until(() -> a.getState().handled() == 1 && b.getState().handled() == 1);
+    assertThat(started).containsExactly("b1", "b2");
+    assertThat(a.getState().failed() + b.getState().failed()).isZero();
+    assertThat(bulkhead.running()).isZero();
+  }
+
+  @Test
   void eachNewEventIsRecordedBeforeTheReply() {
     var result = accept(event("e1", 1), event("e2", 2));
     assertThat(result.events()).hasSize(2).allMatch(e -> e instanceof EventAccepted);
