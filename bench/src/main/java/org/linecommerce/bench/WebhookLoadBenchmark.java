@@ -121,7 +121,8 @@ public final class WebhookLoadBenchmark {
     BenchReport report = new BenchReport("webhook-end-to-end", "Webhook end to end: acknowledgement and reply at LINE (item 2)");
     report.param("rate", o.rate).param("durationSeconds", o.duration).param("saturationSeconds", o.saturation)
         .param("callers", o.callers).param("users", o.users).param("nodeHeap", o.nodeHeap)
-        .param("validateSchemasDuringMeasurement", o.validateSchemas).param("eventsPerRequest", 1);
+        .param("validateSchemasDuringMeasurement", o.validateSchemas).param("eventsPerRequest", 1)
+        .param("nodeOptions", o.nodeOptions);
 
     FakeLinePlatform line = new FakeLinePlatform();
     line.recordRequests(false);
@@ -134,6 +135,7 @@ public final class WebhookLoadBenchmark {
 
     try (NodeUnderLoad env = new NodeUnderLoad("webhook"); line) {
       List<String> nodeJvm = new ArrayList<>(jvm);
+      nodeJvm.addAll(o.nodeOptions);
       if (o.jfr) nodeJvm.add("-XX:StartFlightRecording=filename=" + env.dir.resolve("node.jfr") + ",settings=profile,dumponexit=true");
       NodeUnderLoad.BareProcess bare = env.startBare(jvm);
       NodeProcess node = env.startNode("webhook-node", nodeJvm, Map.of(
@@ -332,12 +334,13 @@ public final class WebhookLoadBenchmark {
   }
 
   record Options(double rate, int duration, int saturation, int warmup, int drain, int callers, int users,
-      String nodeHeap, boolean jfr, boolean validateSchemas) {
+      String nodeHeap, boolean jfr, boolean validateSchemas, List<String> nodeOptions) {
     static Options parse(String[] args) {
       double rate = 1000;
       int duration = 60, saturation = 30, warmup = 20, drain = 120, callers = 64, users = 10_000;
       String heap = "1g";
       boolean jfr = false, validate = false;
+      List<String> nodeOptions = new ArrayList<>();
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
           case "--rate" -> rate = Double.parseDouble(args[++i]);
@@ -350,6 +353,8 @@ public final class WebhookLoadBenchmark {
           case "--node-heap" -> heap = args[++i];
           case "--jfr" -> jfr = true;
           case "--validate-schemas" -> validate = true;
+          // a JVM option of the node, e.g. -Dlinecommerce.gateway.inbox.max-reactions=32 (repeatable)
+          case "--node-opt" -> nodeOptions.add(args[++i]);
           case "--quick" -> {
             duration = 10;
             saturation = 8;
@@ -359,7 +364,7 @@ public final class WebhookLoadBenchmark {
           default -> throw new IllegalArgumentException("unknown option " + args[i]);
         }
       }
-      return new Options(rate, duration, saturation, warmup, drain, callers, users, heap, jfr, validate);
+      return new Options(rate, duration, saturation, warmup, drain, callers, users, heap, jfr, validate, List.copyOf(nodeOptions));
     }
   }
 }
