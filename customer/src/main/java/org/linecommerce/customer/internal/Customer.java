@@ -14,7 +14,6 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
-import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReplyBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
@@ -207,32 +206,53 @@ public final class Customer
 
   @Override
   public CommandHandlerWithReply<CustomerCommand, CustomerEvent, State> commandHandler() {
-    CommandHandlerWithReplyBuilder<CustomerCommand, CustomerEvent, State> builder = newCommandHandlerWithReplyBuilder();
-    builder.forState(s -> s.status() == Status.UNKNOWN)
-        .onCommand(Register.class, this::onRegister)
-        .onCommand(UpdateProfile.class, this::onUpdateProfile)
-        .onCommand(RecordActivity.class, this::onRecordActivity)
-        .onCommand(Block.class, (s, cmd) -> Effect().reply(cmd.replyTo(), unknown()))
-        .onCommand(Unblock.class, (s, cmd) -> Effect().reply(cmd.replyTo(), unknown()))
-        .onCommand(Erase.class, (s, cmd) -> Effect().reply(cmd.replyTo(), unknown()));
-    builder.forState(State::active)
-        .onCommand(Register.class, (s, cmd) -> Effect().reply(cmd.replyTo(), result(Outcome.UNCHANGED, s)))
-        .onCommand(UpdateProfile.class, this::onUpdateProfile)
-        .onCommand(RecordActivity.class, this::onRecordActivity)
-        .onCommand(Block.class, (s, cmd) -> onBlocked(s, true, cmd.meta(), cmd.replyTo()))
-        .onCommand(Unblock.class, (s, cmd) -> onBlocked(s, false, cmd.meta(), cmd.replyTo()))
-        .onCommand(Erase.class, this::onErase);
-    builder.forState(s -> s.status() == Status.ERASED)
-        .onCommand(Register.class, this::onRegister)
-        .onCommand(UpdateProfile.class, this::onUpdateProfile)
-        .onCommand(RecordActivity.class, (s, cmd) -> Effect().reply(cmd.replyTo(), erased()))
-        .onCommand(Block.class, (s, cmd) -> Effect().reply(cmd.replyTo(), erased()))
-        .onCommand(Unblock.class, (s, cmd) -> Effect().reply(cmd.replyTo(), erased()))
-        .onCommand(Erase.class, (s, cmd) -> Effect().reply(cmd.replyTo(), erased()));
-    builder.forAnyState()
-        .onCommand(Get.class, (s, cmd) -> Effect().reply(cmd.replyTo(), view(s)))
-        .onCommand(GetSignals.class, (s, cmd) -> Effect().reply(cmd.replyTo(), signals(s)));
-    return builder.build();
+    // one dispatch method: Pekko's builder table (20 cases, 40 lambdas) would be built and kept by
+    // every entity instance, ~1.8 KB of each active customer's heap (bench/RESULTS.md, item 5)
+    return this::onCommand;
+  }
+
+  private ReplyEffect<CustomerEvent, State> onCommand(State s, CustomerCommand command) {
+    if (command instanceof Get c) return Effect().reply(c.replyTo(), view(s));
+    if (command instanceof GetSignals c) return Effect().reply(c.replyTo(), signals(s));
+    return switch (s.status()) {
+      case UNKNOWN -> whenUnknown(s, command);
+      case ACTIVE -> whenActive(s, command);
+      case ERASED -> whenErased(s, command);
+    };
+  }
+
+  private ReplyEffect<CustomerEvent, State> whenUnknown(State s, CustomerCommand command) {
+    if (command instanceof Register c) return onRegister(s, c);
+    if (command instanceof UpdateProfile c) return onUpdateProfile(s, c);
+    if (command instanceof RecordActivity c) return onRecordActivity(s, c);
+    if (command instanceof Block c) return Effect().reply(c.replyTo(), unknown());
+    if (command instanceof Unblock c) return Effect().reply(c.replyTo(), unknown());
+    if (command instanceof Erase c) return Effect().reply(c.replyTo(), unknown());
+    throw unhandled(command);
+  }
+
+  private ReplyEffect<CustomerEvent, State> whenActive(State s, CustomerCommand command) {
+    if (command instanceof Register c) return Effect().reply(c.replyTo(), result(Outcome.UNCHANGED, s));
+    if (command instanceof UpdateProfile c) return onUpdateProfile(s, c);
+    if (command instanceof RecordActivity c) return onRecordActivity(s, c);
+    if (command instanceof Block c) return onBlocked(s, true, c.meta(), c.replyTo());
+    if (command instanceof Unblock c) return onBlocked(s, false, c.meta(), c.replyTo());
+    if (command instanceof Erase c) return onErase(s, c);
+    throw unhandled(command);
+  }
+
+  private ReplyEffect<CustomerEvent, State> whenErased(State s, CustomerCommand command) {
+    if (command instanceof Register c) return onRegister(s, c);
+    if (command instanceof UpdateProfile c) return onUpdateProfile(s, c);
+    if (command instanceof RecordActivity c) return Effect().reply(c.replyTo(), erased());
+    if (command instanceof Block c) return Effect().reply(c.replyTo(), erased());
+    if (command instanceof Unblock c) return Effect().reply(c.replyTo(), erased());
+    if (command instanceof Erase c) return Effect().reply(c.replyTo(), erased());
+    throw unhandled(command);
+  }
+
+  private static IllegalArgumentException unhandled(CustomerCommand command) {
+    return new IllegalArgumentException("unhandled command " + command.getClass().getName());
   }
 
   private ReplyEffect<CustomerEvent, State> onRegister(State state, Register cmd) {
