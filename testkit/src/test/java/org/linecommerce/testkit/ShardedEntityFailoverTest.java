@@ -54,17 +54,22 @@ class ShardedEntityFailoverTest {
 
   /**
    * An entity living on node 1 or 2. Shards are allocated as regions register with the coordinator,
-   * so the first entities may all land on node 0: keep creating new ones until one lives elsewhere.
+   * so the first entities may all land on node 0 — every shard, when the asks are fast enough to
+   * reach them all before the other regions register; then only the coordinator's rebalance (every
+   * 10 s) moves shards away. Keep creating new entities, for up to a minute, until one lives elsewhere.
    */
   private static Hosted hostedAwayFromFirstNode(InProcessCluster cluster, String prefix) throws Exception {
     ActorSystem<?> client = cluster.system(0);
-    for (int e = 0; e < 300; e++) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    int e = 0;
+    for (; System.nanoTime() < deadline; e++) {
       Tally.Snapshot s = ref(client, prefix + e).ask(Tally.Get::new, ASK).toCompletableFuture().get();
       for (int n = 1; n < 3; n++) {
         if (s.hostAddress().equals(cluster.system(n).address().toString())) return new Hosted(prefix + e, n);
       }
+      if (e >= 300) Thread.sleep(20); // past every shard: wait for the rebalance rather than spin
     }
-    throw new AssertionError("no entity of 300 was hosted on node 1 or 2");
+    throw new AssertionError("none of " + e + " entities in 60 s was hosted on node 1 or 2");
   }
 
   private static EntityRef<Tally.Command> ref(ActorSystem<?> system, String id) {
