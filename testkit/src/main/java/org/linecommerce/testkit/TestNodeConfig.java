@@ -50,6 +50,10 @@ public final class TestNodeConfig {
     m.put("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", "off");
     // a node under a loaded CI machine may need more than the default 10 s to stop its projections
     m.put("pekko.actor.testkit.typed.system-shutdown-default", "30s");
+    // a region stopped before its coordinator allocated its shards (a node stopped right after its
+    // start) waits this whole phase for shard homes that never come: keep it well inside the 30 s
+    // above (the node's own 30 s is for real hand-offs under load; a test hands off in well under 1 s)
+    m.put("pekko.coordinated-shutdown.phases.cluster-sharding-shutdown-region.timeout", "10s");
     m.put("pekko.loglevel", "INFO");
     return ConfigFactory.parseMap(m, "testkit defaults");
   }
