@@ -143,7 +143,7 @@ public final class HttpLineMessaging implements LineMessaging {
             if (result instanceof LineResult.Unavailable) breaker.fail();
             else breaker.succeed();
           } else {
-            Throwable cause = unwrap(error);
+            Throwable cause = Stages.unwrap(error);
             // neither a refusal by the open breaker nor our own pool being full says anything about LINE
             if (!(cause instanceof CircuitOpen || cause instanceof org.apache.pekko.stream.BufferOverflowException)) {
               breaker.fail();
@@ -237,12 +237,6 @@ public final class HttpLineMessaging implements LineMessaging {
 
   private static String header(HttpResponse response, String name) {
     return response.getHeader(name).map(HttpHeader::value).orElse(null);
-  }
-
-  private static Throwable unwrap(Throwable error) {
-    Throwable c = error;
-    while (c.getCause() != null && (c instanceof java.util.concurrent.CompletionException)) c = c.getCause();
-    return c;
   }
 
   private static String describe(Throwable c) {

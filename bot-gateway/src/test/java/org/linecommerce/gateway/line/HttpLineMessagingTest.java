@@ -30,6 +30,9 @@ class HttpLineMessagingTest {
 
   @org.junit.jupiter.api.AfterAll
   static void closeLine() {
+    // every body this client sent met LINE's OpenAPI schema and limits (the fake refuses the rest),
+    // except the deliberate six-message push of otherClientErrorsAreRefused
+    assertThat(LINE.violations()).allSatisfy(v -> assertThat(v.body()).contains("\"Urefused\""));
     LINE.close();
   }
 

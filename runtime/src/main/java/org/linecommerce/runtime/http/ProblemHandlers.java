@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
@@ -33,6 +31,7 @@ import org.apache.pekko.http.javadsl.server.UnsupportedRequestContentTypeRejecti
 import org.apache.pekko.http.javadsl.server.ValidationRejection;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.apache.pekko.http.scaladsl.model.IllegalRequestException;
+import org.linecommerce.runtime.resilience.Stages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -119,7 +118,7 @@ final class ProblemHandlers {
   }
 
   static ExceptionHandler exceptionHandler() {
-    return ExceptionHandler.newBuilder().matchAny(e -> exceptionProblem(unwrap(e))).build();
+    return ExceptionHandler.newBuilder().matchAny(e -> exceptionProblem(Stages.unwrap(e))).build();
   }
 
   private static Route exceptionProblem(Throwable e) {
@@ -219,13 +218,6 @@ final class ProblemHandlers {
     return Problems.truncate(clientText);
   }
 
-  static Throwable unwrap(Throwable e) {
-    Throwable t = e;
-    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
-  }
 
   static <T extends Throwable> Optional<T> find(Throwable e, Class<T> type) {
     Throwable t = e;

@@ -84,6 +84,16 @@ public final class Stages {
     return result;
   }
 
+  /** The failure a stage's {@code CompletionException} or a future's {@code ExecutionException} wraps. */
+  public static Throwable unwrap(Throwable failure) {
+    Throwable t = failure;
+    while ((t instanceof java.util.concurrent.CompletionException || t instanceof java.util.concurrent.ExecutionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
   private static <T> void complete(CompletableFuture<T> result, T value, Throwable error) {
     if (error != null) result.completeExceptionally(error);
     else result.complete(value);

@@ -1,8 +1,7 @@
 package org.linecommerce.runtime.saga;
 
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import org.apache.pekko.pattern.StatusReply;
+import org.linecommerce.runtime.resilience.Stages;
 
 /**
  * How a saga turns an error into the reason it stores and shows (short, without the wrapping of
@@ -21,7 +20,7 @@ final class FailureReasons {
    * simple class name and message.
    */
   static String describe(Throwable error) {
-    Throwable t = unwrap(error);
+    Throwable t = Stages.unwrap(error);
     if (t instanceof StatusReply.ErrorMessage || t instanceof SagaStep.PermanentFailure) {
       return truncate(t.getMessage());
     }
@@ -30,18 +29,11 @@ final class FailureReasons {
 
   /** Whether another attempt cannot fix {@code error} ({@link SagaStep.PermanentFailure}). */
   static boolean isPermanent(Throwable error) {
-    return unwrap(error) instanceof SagaStep.PermanentFailure;
+    return Stages.unwrap(error) instanceof SagaStep.PermanentFailure;
   }
 
   static String truncate(String text) {
     return text == null || text.length() <= MAX_DETAIL ? text : text.substring(0, MAX_DETAIL) + "…";
   }
 
-  private static Throwable unwrap(Throwable error) {
-    Throwable t = error;
-    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
-  }
 }

@@ -5,9 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import org.apache.pekko.Done;
@@ -221,7 +219,7 @@ public final class EventSubscription<E> {
             metrics.handled(delivery.timestamp());
             return CompletableFuture.completedFuture(Done.getInstance());
           }
-          Throwable cause = unwrap(failure);
+          Throwable cause = Stages.unwrap(failure);
           if (delivery.attempt() >= settings.maxAttempts()) {
             return deadLetter(delivery, cause);
           }
@@ -289,17 +287,10 @@ public final class EventSubscription<E> {
     return delivery.event() instanceof org.linecommerce.runtime.DomainEvent d ? d.meta() : null;
   }
 
-  static Throwable unwrap(Throwable failure) {
-    Throwable t = failure;
-    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
-  }
 
   /** {@code SimpleClassName: message}, bounded to what the dead-letter table keeps. */
   static String describe(Throwable failure) {
-    Throwable t = unwrap(failure);
+    Throwable t = Stages.unwrap(failure);
     String text = t instanceof TimeoutException
         ? "TimeoutException: handler did not complete in time"
         : t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
