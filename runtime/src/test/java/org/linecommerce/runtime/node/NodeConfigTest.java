@@ -56,6 +56,11 @@ class NodeConfigTest {
   }
 
   @Test
+  void shardRegionsRunOnTheEntitiesDispatcherSoAnAskCrossesNoSecondPool() {
+    assertThat(load("").getString("pekko.cluster.sharding.use-dispatcher")).isEqualTo("pekko.actor.default-dispatcher");
+  }
+
+  @Test
   void theRequestTimeoutIsSetExplicitlyAndConfigurable() {
     assertThat(load("").getDuration("pekko.http.server.request-timeout")).hasSeconds(20);
     assertThat(load("linecommerce.http.request-timeout = 7s").getDuration("pekko.http.server.request-timeout"))
