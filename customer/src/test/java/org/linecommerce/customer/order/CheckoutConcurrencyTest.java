@@ -50,9 +50,14 @@ import org.linecommerce.testkit.TestDatabase;
 class CheckoutConcurrencyTest {
 
   /** What a client does with a 503: repeat the request with the same Idempotency-Key. */
+  /** As a well-behaved client: a 503 is repeated (same Idempotency-Key) after its Retry-After, up to {@code attempts} times. */
   private static CompletableFuture<HttpResponse<String>> sendRepeating503(HttpRequest request, int attempts) {
-    return HTTP.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenCompose(r ->
-        r.statusCode() == 503 && attempts > 1 ? sendRepeating503(request, attempts - 1) : CompletableFuture.completedFuture(r));
+    return HTTP.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenCompose(r -> {
+      if (r.statusCode() != 503 || attempts <= 1) return CompletableFuture.completedFuture(r);
+      long wait = r.headers().firstValueAsLong("Retry-After").orElseThrow(() -> new AssertionError("503 without Retry-After"));
+      return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(wait, TimeUnit.SECONDS))
+          .thenCompose(ignored -> sendRepeating503(request, attempts - 1));
+    });
   }
 
   /** The catalog commits slowly: up to 1.5 s per order (a test hook delays the commit step). */
@@ -80,7 +85,7 @@ class CheckoutConcurrencyTest {
     ScheduledExecutorService clock = Executors.newScheduledThreadPool(2);
     try (TestDatabase db = TestDatabase.postgres();
         InProcessCluster cluster = InProcessCluster.start(3, db,
-            List.of(new CatalogModule(), new OrderTestModule(SLOW_COMMITS)), ttl("6s"))) {
+            List.of(new CatalogModule(), new OrderTestModule(SLOW_COMMITS)), ttl("10s"))) {
       CatalogClient catalog = new CatalogClient(cluster.system(0));
       for (String p : products) ok(OrderTesting.await(catalog.upsert(product(p, initial, "20"))));
 
@@ -96,21 +101,29 @@ class CheckoutConcurrencyTest {
         String items = lines.stream().map(l -> "{\"productId\":\"" + l.productId() + "\",\"quantity\":" + l.quantity() + "}")
             .collect(Collectors.joining(","));
         posts.add(sendRepeating503(post(cluster.node(i % 3), "/api/v1/orders",
-            "{\"userId\":\"U-mix-" + i + "\",\"items\":[" + items + "]}", "mix-" + i), 3));
+            "{\"userId\":\"U-mix-" + i + "\",\"items\":[" + items + "]}", "mix-" + i), 20));
       }
       List<String> orderIds = posts.stream().map(CompletableFuture::join).map(r -> {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
         return json(r).path("orderId").asText();
       }).toList();
 
+      // all unsettled orders read at once each round: reading 100 one by one took longer than their time to live
       Map<String, JsonNode> settled = new ConcurrentHashMap<>();
       await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+        List<CompletableFuture<Void>> reads = new ArrayList<>();
         for (int i = 0; i < orderIds.size(); i++) {
           String id = orderIds.get(i);
           if (settled.containsKey(id)) continue;
-          JsonNode o = order(cluster.node(i % 3), id);
-          if (o.path("status").asText().equals("failed") || o.hasNonNull("expiresAt")) settled.put(id, o);
+          HttpRequest get = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + cluster.node(i % 3).httpPort()
+              + "/api/v1/orders/" + id)).timeout(Duration.ofSeconds(30)).header("Authorization", API_TOKEN).GET().build();
+          reads.add(HTTP.sendAsync(get, HttpResponse.BodyHandlers.ofString()).thenAccept(r -> {
+            assertThat(r.statusCode()).as("GET order %s: %s", id, r.body()).isEqualTo(200);
+            JsonNode o = json(r);
+            if (o.path("status").asText().equals("failed") || o.hasNonNull("expiresAt")) settled.put(id, o);
+          }));
         }
+        CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).join();
         return settled.size() == orderIds.size();
       });
 
@@ -191,7 +204,7 @@ class CheckoutConcurrencyTest {
             .POST(HttpRequest.BodyPublishers.ofString(
                 "{\"userId\":\"U-race-" + i + "\",\"items\":[{\"productId\":\"last-ten\",\"quantity\":1}]}"))
             .build();
-        posts.add(sendRepeating503(request, 3));
+        posts.add(sendRepeating503(request, 20));
       }
       List<String> orderIds = posts.stream().map(CompletableFuture::join).map(r -> {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(202);

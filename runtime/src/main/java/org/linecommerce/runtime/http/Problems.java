@@ -13,6 +13,7 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaType;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCode;
+import org.apache.pekko.http.javadsl.model.headers.RetryAfter;
 import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.http.javadsl.server.Route;
 
@@ -68,10 +69,15 @@ public final class Problems {
       body = ("{\"type\":\"" + Problem.type("internal-error") + "\",\"status\":" + problem.status() + "}")
           .getBytes(StandardCharsets.UTF_8);
     }
-    return HttpResponse.create()
+    HttpResponse response = HttpResponse.create()
         .withStatus(problem.status())
         .withEntity(CONTENT_TYPE, body)
         .addHeaders(headers);
+    // a 503 always says when to come back (clients and LINE back off by it instead of hammering)
+    if (problem.status() == 503 && response.getHeader(RetryAfter.class).isEmpty()) {
+      response = response.addHeader(RetryAfter.create(1L));
+    }
+    return response;
   }
 
   /**

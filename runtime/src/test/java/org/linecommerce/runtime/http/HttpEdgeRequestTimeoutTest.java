@@ -60,6 +60,7 @@ class HttpEdgeRequestTimeoutTest {
     assertThat(problem.path("type").asText()).isEqualTo("urn:linecommerce:problem:request-timeout");
     assertThat(problem.path("correlationId").asText()).isEqualTo("slow-request-1");
     assertThat(problem.path("detail").asText()).contains("700 ms");
+    assertThat(response.headers().firstValue("Retry-After")).as("every 503 says when to come back").hasValue("1");
     assertThat(took).as("answered at the timeout, not when the route finished").isLessThan(Duration.ofSeconds(4));
   }
 
