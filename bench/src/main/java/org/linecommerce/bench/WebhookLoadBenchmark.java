@@ -353,7 +353,7 @@ public final class WebhookLoadBenchmark {
           case "--node-heap" -> heap = args[++i];
           case "--jfr" -> jfr = true;
           case "--validate-schemas" -> validate = true;
-          // a JVM option of the node, e.g. -Dlinecommerce.gateway.inbox.max-reactions=32 (repeatable)
+          // a JVM option of the node, e.g. -Dlinecommerce.gateway.inbox.reactions.max=32 (repeatable)
           case "--node-opt" -> nodeOptions.add(args[++i]);
           case "--quick" -> {
             duration = 10;

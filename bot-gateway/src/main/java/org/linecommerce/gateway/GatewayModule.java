@@ -100,8 +100,10 @@ public final class GatewayModule implements DomainModule {
   @Override
   public Optional<Route> routes(NodeContext context) {
     var system = context.system();
+    // this node's accept times steer its bound on chat reactions (they yield to acknowledgements)
+    var reactions = org.linecommerce.gateway.internal.ChatReactionBulkhead.get(system);
     Route webhook = new WebhookRoutes(LineSignature.fromConfig(system.settings().config()), new InboxClient(system),
-        Metrics.get(system).registry()).route();
+        Metrics.get(system).registry(), reactions::acknowledged).route();
     Route gateway = org.apache.pekko.http.javadsl.server.Directives.concat(webhook,
         new org.linecommerce.gateway.http.ChatAdminRoutes(system).route());
     Route withOutbox = new org.linecommerce.gateway.http.DevOutboxRoutes(system).route()

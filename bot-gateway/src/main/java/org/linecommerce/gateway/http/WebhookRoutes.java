@@ -10,8 +10,10 @@ import static org.apache.pekko.http.javadsl.server.Directives.post;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -66,13 +68,20 @@ public final class WebhookRoutes {
   private final InboxClient inbox;
   private final MeterRegistry metrics;
   private final Timer acceptTime;
+  private final Consumer<Duration> accepted;
   /** a refusal under load repeats on every webhook: one line per second */
   private final LogThrottle refusals = new LogThrottle(java.time.Duration.ofSeconds(1));
 
   public WebhookRoutes(LineSignature signature, InboxClient inbox, MeterRegistry metrics) {
+    this(signature, inbox, metrics, acceptTime -> {});
+  }
+
+  /** {@code accepted}: told each accept time (verified body to events persisted), e.g. to bound work that yields to it. */
+  public WebhookRoutes(LineSignature signature, InboxClient inbox, MeterRegistry metrics, Consumer<Duration> accepted) {
     this.signature = signature;
     this.inbox = inbox;
     this.metrics = metrics;
+    this.accepted = accepted;
     this.acceptTime = Timer.builder("line_webhook_accept_seconds")
         .description("time from a verified webhook body to its events being persisted")
         .publishPercentiles(0.5, 0.99)
@@ -128,9 +137,11 @@ public final class WebhookRoutes {
                 // the caller's correlation id when it sent one, else the (first) webhookEventId
                 MessageMeta meta = given.isPresent() || firstEventId == null ? edgeMeta
                     : MessageMeta.root(SOURCE, firstEventId, edgeMeta.traceparent());
-                Timer.Sample started = Timer.start(metrics);
+                long started = System.nanoTime();
                 return onSuccess(inbox.accept(webhook.events(), meta), result -> {
-                  started.stop(acceptTime);
+                  Duration took = Duration.ofNanos(System.nanoTime() - started);
+                  acceptTime.record(took);
+                  accepted.accept(took);
                   return answer(result, webhook.events());
                 });
               }));

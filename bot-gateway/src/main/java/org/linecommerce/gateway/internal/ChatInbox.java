@@ -125,8 +125,7 @@ public final class ChatInbox
    */
   public static void init(ActorSystem<?> system, ChatReactions reactions) {
     // one bound for all inboxes of the node: answers wait their turn, webhook acknowledgements keep CPU
-    Bulkhead bulkhead = Bulkhead.create(system, "chat-reactions",
-        system.settings().config().getInt("linecommerce.gateway.inbox.max-reactions"));
+    Bulkhead bulkhead = ChatReactionBulkhead.get(system).bulkhead();
     RememberedEntities.init(system, ChatInboxCommand.ENTITY_KEY, ROLE,
         (chatId, shard) -> create(chatId, shard, reactions, bulkhead));
   }

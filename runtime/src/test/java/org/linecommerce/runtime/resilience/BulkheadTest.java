@@ -3,6 +3,7 @@ package org.linecommerce.runtime.resilience;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -110,5 +111,82 @@ class BulkheadTest {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  /** Samples of the guarded path until a window closes: one to open it, {@code n} inside, one after it. */
+  private static void window(AdaptiveLimit limit, Duration latency, int n) throws InterruptedException {
+    limit.record(latency);
+    for (int i = 0; i < n; i++) limit.record(latency);
+    Thread.sleep(limit.settings().window().toMillis() + 20);
+    limit.record(latency);
+  }
+
+  private static AdaptiveLimit adaptive(int initial) {
+    return new AdaptiveLimit(new AdaptiveLimit.Settings(initial, 1, 10, Duration.ofMillis(100), Duration.ofMillis(100), 0.5));
+  }
+
+  @Test
+  void anAdaptiveLimitGrowsWhileTheGuardedPathIsFastAndItsPlacesAreUsedAndTheWaitingStartInOrder() throws Exception {
+    AdaptiveLimit limit = adaptive(2);
+    Bulkhead bulkhead = new Bulkhead("adaptive", limit, Runnable::run, registry);
+    List<Integer> started = new ArrayList<>();
+    List<CompletableFuture<String>> works = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      int n = i;
+      CompletableFuture<String> work = new CompletableFuture<>();
+      works.add(work);
+      bulkhead.run(() -> {
+        started.add(n);
+        return work;
+      });
+    }
+    assertThat(started).containsExactly(0, 1);
+
+    window(limit, Duration.ofMillis(5), 20); // acknowledgements fast, both places in use
+    assertThat(limit.getAsInt()).isEqualTo(3);
+    assertThat(registry.get("bulkhead_limit").tag("name", "adaptive").gauge().value()).isEqualTo(3.0);
+    CompletableFuture<String> fifth = new CompletableFuture<>();
+    bulkhead.run(() -> {
+      started.add(4);
+      return fifth;
+    });
+    assertThat(started).as("the grown limit starts the oldest waiting work, not the newcomer").containsExactly(0, 1, 2);
+    assertThat(bulkhead.waiting()).isEqualTo(2);
+
+    works.forEach(w -> w.complete("done"));
+    fifth.complete("done");
+    assertThat(started).containsExactly(0, 1, 2, 3, 4);
+    assertThat(bulkhead.running()).isZero();
+  }
+
+  @Test
+  void anAdaptiveLimitShrinksWhileTheGuardedPathIsSlowDownToItsMinimumAndStaysWhenItIsIdleOrItsPlacesUnused()
+      throws Exception {
+    AdaptiveLimit limit = adaptive(8);
+    new Bulkhead("shrinking", limit, Runnable::run, registry);
+    window(limit, Duration.ofMillis(300), 20);
+    assertThat(limit.getAsInt()).isEqualTo(4);
+    window(limit, Duration.ofMillis(300), 20);
+    window(limit, Duration.ofMillis(300), 20);
+    window(limit, Duration.ofMillis(300), 20);
+    assertThat(limit.getAsInt()).isEqualTo(1);
+
+    window(limit, Duration.ofMillis(5), 3); // too few samples to judge
+    assertThat(limit.getAsInt()).isEqualTo(1);
+    window(limit, Duration.ofMillis(5), 20); // fast, but nothing runs: no reason to grow
+    assertThat(limit.getAsInt()).isEqualTo(1);
+  }
+
+  @Test
+  void adaptiveSettingsRefuseImpossibleBounds() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() ->
+            new AdaptiveLimit.Settings(20, 1, 10, Duration.ofMillis(100), Duration.ofMillis(50), 0.5))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("initial 20");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() ->
+            new AdaptiveLimit.Settings(2, 1, 10, Duration.ofMillis(100), Duration.ofMillis(100), 1.0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("backoff");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() ->
+            new AdaptiveLimit.Settings(2, 1, 10, Duration.ofMillis(100), Duration.ofMillis(50), 0.5))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 100 ms");
   }
 }
