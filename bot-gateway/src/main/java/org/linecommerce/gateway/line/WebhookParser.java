@@ -66,8 +66,9 @@ public final class WebhookParser {
     List<LineEvent> parsed = new ArrayList<>(events.size());
     for (JsonNode event : events) {
       if (!event.isObject()) throw new InvalidWebhook("every element of 'events' must be an object");
-      parsed.add(event((ObjectNode) event));
+      checkIds((ObjectNode) event, parsed.size());
     }
+    for (JsonNode event : events) parsed.add(event((ObjectNode) event));
     return new Webhook(text(root, "destination"), parsed);
   }
 
@@ -82,6 +83,32 @@ public final class WebhookParser {
     return new LineEvent(eventId, type == null ? "unknown" : type, e.path("timestamp").asLong(0), source(e.path("source")),
         text(e, "mode"), text(e, "replyToken"), delivery.path("isRedelivery").asBoolean(false), message, postback,
         unblocked, write(mapper, e));
+  }
+
+  /** LINE's ids: user, group and room ids are U, C or R and 32 hex digits (its documentation's examples end in "..."); webhook event ids are ULIDs. */
+  private static final java.util.regex.Pattern SOURCE_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,64}");
+  private static final java.util.regex.Pattern EVENT_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+
+  /**
+   * The ids that name a chat and an event become entity and outbound ids: anything but the shape of
+   * LINE's ids (a 20,000-character string, control characters, an object) is refused before it
+   * could reach the journal.
+   */
+  private static void checkIds(ObjectNode e, int index) throws InvalidWebhook {
+    JsonNode id = e.get("webhookEventId");
+    if (id != null && !id.isNull() && !(id.isTextual() && EVENT_ID.matcher(id.asText()).matches())) {
+      throw new InvalidWebhook("events[" + index + "].webhookEventId must be 1 to 128 of [A-Za-z0-9._:-]");
+    }
+    JsonNode source = e.get("source");
+    if (source == null || source.isNull()) return;
+    if (!source.isObject()) throw new InvalidWebhook("events[" + index + "].source must be an object");
+    for (String field : List.of("userId", "groupId", "roomId")) {
+      JsonNode v = source.get(field);
+      if (v != null && !v.isNull() && !(v.isTextual() && SOURCE_ID.matcher(v.asText()).matches())) {
+        throw new InvalidWebhook("events[" + index + "].source." + field
+            + " must be 1 to 64 of [A-Za-z0-9._-] (LINE's ids are U, C or R and 32 hex digits)");
+      }
+    }
   }
 
   private static ChatSource source(JsonNode s) {

@@ -1,6 +1,7 @@
 package org.linecommerce.gateway.line;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
@@ -148,5 +149,24 @@ class WebhookParserTest {
     assertThat(invalid.test("{\"destination\":\"U1\",\"events\":[]}")).isFalse();
     assertThatThrownBy(() -> parser.parse("{\"events\":".getBytes(StandardCharsets.UTF_8)))
         .hasMessageContaining("not valid JSON");
+  }
+
+  @Test
+  void idsNotShapedLikeLinesAreRefusedBeforeTheyCanBecomeEntityIds() {
+    String ok = "{\"type\":\"message\",\"webhookEventId\":\"01FZ74A0TDDPYRVKNK77XKC3ZR\",\"source\":{\"type\":\"user\","
+        + "\"userId\":\"U4af4980629a1b2c3d4e5f6a7b8c9d0e1\"}}";
+    assertThatCode(() -> parser.parse(("{\"events\":[" + ok + "]}").getBytes(StandardCharsets.UTF_8))).doesNotThrowAnyException();
+    for (String bad : List.of(
+        ok.replace("U4af4980629a1b2c3d4e5f6a7b8c9d0e1", "x".repeat(300)),
+        ok.replace("U4af4980629a1b2c3d4e5f6a7b8c9d0e1", "U1\\u0000"),
+        ok.replace("\"U4af4980629a1b2c3d4e5f6a7b8c9d0e1\"", "{\"type\":\"message\"}"),
+        ok.replace("\"U4af4980629a1b2c3d4e5f6a7b8c9d0e1\"", "42"),
+        ok.replace("\"userId\"", "\"groupId\"").replace("U4af4980629a1b2c3d4e5f6a7b8c9d0e1", "C/../x"),
+        ok.replace("01FZ74A0TDDPYRVKNK77XKC3ZR", "id with spaces"),
+        ok.replace("\"01FZ74A0TDDPYRVKNK77XKC3ZR\"", "[1]"),
+        ok.replace("{\"type\":\"user\",\"userId\":\"U4af4980629a1b2c3d4e5f6a7b8c9d0e1\"}", "\"U1\""))) {
+      assertThatThrownBy(() -> parser.parse(("{\"events\":[" + bad + "]}").getBytes(StandardCharsets.UTF_8)))
+          .as(bad).isInstanceOf(WebhookParser.InvalidWebhook.class).hasMessageContaining("events[0]");
+    }
   }
 }
