@@ -1,8 +1,8 @@
 package org.linecommerce.reliability;
 
+import static org.linecommerce.testkit.TestNodeConfig.freePort;
+
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -167,11 +167,5 @@ final class ShopCluster implements AutoCloseable {
     for (NodeProcess n : nodes) if (n != null) n.close();
     line.close();
     database.close();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
   }
 }

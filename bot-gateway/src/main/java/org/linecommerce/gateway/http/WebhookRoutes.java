@@ -72,10 +72,6 @@ public final class WebhookRoutes {
   /** a refusal under load repeats on every webhook: one line per second */
   private final LogThrottle refusals = new LogThrottle(java.time.Duration.ofSeconds(1));
 
-  public WebhookRoutes(LineSignature signature, InboxClient inbox, MeterRegistry metrics) {
-    this(signature, inbox, metrics, acceptTime -> {});
-  }
-
   /** {@code accepted}: told each accept time (verified body to events persisted), e.g. to bound work that yields to it. */
   public WebhookRoutes(LineSignature signature, InboxClient inbox, MeterRegistry metrics, Consumer<Duration> accepted) {
     this.signature = signature;
