@@ -87,6 +87,7 @@ class LocalClusterScriptsIT {
           "DB_URL", db.url(), "DB_USER", pg.user(), "DB_PASSWORD", pg.password(),
           "PORT_OFFSET", String.valueOf(offset), "NODE_JAR", NodeProcess.jar().toString(),
           "JAVA_OPTS", "-Xmx384m", "READY_TIMEOUT", "300", "CATALOG_SEED", "off");
+      AssertionError failure = null;
       try {
         Run start = run(env, 1000, "bin/cluster-local-postgres.sh", "start", logs.toString());
         assertThat(start.exit()).as(start.output()).isZero();
@@ -98,13 +99,36 @@ class LocalClusterScriptsIT {
         assertThat(upMembers(restart.output())).as(restart.output()).hasSize(3).contains(node1);
         assertThat(restart.output()).as("node 1 joined the running cluster").doesNotContain("oldest     " + node1);
         assertThat(Files.readString(logs.resolve("node-1.log"))).contains("Shutdown requested", "Node stopped");
+      } catch (AssertionError e) {
+        failure = e;
       } finally {
-        Run stop = run(env, 600, "bin/cluster-local-postgres.sh", "stop", logs.toString());
-        assertThat(stop.exit()).as(stop.output()).isZero();
-        assertThat(stop.output()).contains("node 1 stopped", "node 2 stopped", "node 3 stopped");
-        Run status = run(env, 60, "bin/cluster-local-postgres.sh", "status", logs.toString());
-        assertThat(status.output()).contains("node 1 is not running", "node 2 is not running", "node 3 is not running");
+        try {
+          Run stop = run(env, 600, "bin/cluster-local-postgres.sh", "stop", logs.toString());
+          assertThat(stop.exit()).as(stop.output()).isZero();
+          assertThat(stop.output()).contains("node 1 stopped", "node 2 stopped", "node 3 stopped");
+          Run status = run(env, 60, "bin/cluster-local-postgres.sh", "status", logs.toString());
+          assertThat(status.output()).contains("node 1 is not running", "node 2 is not running", "node 3 is not running");
+        } catch (AssertionError e) {
+          if (failure == null) failure = e; else failure.addSuppressed(e);
+        }
       }
+      if (failure != null) throw new AssertionError(failure.getMessage() + "\n" + nodeLogs(logs), failure);
     }
+  }
+
+  /** What a failure shows of each node's log: its warnings and errors, and its last lines. */
+  private static String nodeLogs(Path logs) throws IOException {
+    StringBuilder out = new StringBuilder();
+    for (int n = 1; n <= 3; n++) {
+      Path log = logs.resolve("node-" + n + ".log");
+      if (!Files.exists(log)) continue;
+      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+      out.append("---- node-").append(n).append(".log: warnings and errors\n");
+      lines.stream().filter(l -> l.contains("WARN") || l.contains("ERROR")).limit(60)
+          .forEach(l -> out.append(l).append('\n'));
+      out.append("---- node-").append(n).append(".log: last lines\n");
+      lines.subList(Math.max(0, lines.size() - 25), lines.size()).forEach(l -> out.append(l).append('\n'));
+    }
+    return out.toString();
   }
 }

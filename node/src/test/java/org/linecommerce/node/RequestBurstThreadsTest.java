@@ -69,7 +69,9 @@ class RequestBurstThreadsTest {
 
   @Test
   void aBurstOfCustomerReadsAndSearchesStartsAlmostNoThreads() {
-    burst(20, 10); // warm-up: dispatchers, connection pools and the HTTP client start their threads
+    // warm-up as large as the burst measured: a fixed pool (e.g. the JDBC dispatcher, one thread per
+    // connection) starts a thread per task until it is full, even while its threads are idle
+    burst(100, 50);
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     long before = threads.getTotalStartedThreadCount();
 
