@@ -7,20 +7,30 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.Done;
 import org.apache.pekko.persistence.jdbc.config.EventJournalTableColumnNames;
 import org.apache.pekko.persistence.jdbc.config.EventJournalTableConfiguration;
 import org.apache.pekko.persistence.jdbc.config.EventTagTableConfiguration;
 import org.apache.pekko.persistence.jdbc.config.JournalConfig;
 import org.apache.pekko.persistence.jdbc.journal.dao.DefaultJournalDao;
 import org.apache.pekko.persistence.jdbc.journal.dao.JournalTables.JournalPekkoSerializationRow;
+import org.apache.pekko.persistence.jdbc.config.BaseDaoConfig;
 import org.apache.pekko.serialization.Serialization;
+import org.apache.pekko.stream.BoundedSourceQueue;
 import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.QueueOfferResult;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
 import scala.Option;
 import scala.Tuple2;
 import scala.collection.immutable.Seq;
 import scala.collection.immutable.Set;
 import scala.concurrent.ExecutionContext;
 import scala.concurrent.Future;
+import scala.jdk.javaapi.CollectionConverters;
+import scala.jdk.javaapi.FutureConverters;
 import scala.runtime.BoxedUnit;
 import slick.dbio.DBIOAction;
 import slick.jdbc.JdbcBackend;
@@ -42,14 +52,28 @@ import slick.jdbc.SimpleJdbcAction;
  * the plugin's, unchanged; rows, columns and values are exactly those the plugin writes (table and
  * column names from its {@code jdbc-journal.tables} configuration).
  *
+ * <p>And one more: the plugin's write queue puts the writes of many entities in one transaction,
+ * so one write the database refuses — a persistence id whose next sequence number another writer
+ * took meanwhile (a shard or singleton store restarting on another node while the old one's last
+ * write was still queued), a row it cannot store — failed every other entity's write in the
+ * batch: their persist failed, they restarted, the journal's breaker counted the failures and
+ * opened, and a node under a rolling restart failed all its writes and recoveries
+ * (reliability/). Here the queue is the same (size, batch size and parallelism of
+ * {@code jdbc-journal}), but a batch that fails is written again one write at a time, each in its
+ * own transaction, so only the write that breaks fails.
+ *
  * <p>Configured as {@code jdbc-journal.dao} in {@code linecommerce-pekko.conf}. The plugin
  * creates it reflectively with this constructor's six arguments.
  */
 public final class BatchedJournalDao extends DefaultJournalDao {
 
+  /** One entity's write (the rows of one {@code asyncWriteMessages}) waiting in the queue. */
+  private record Pending(List<Tuple2<JournalPekkoSerializationRow, Set<String>>> rows, CompletableFuture<BoxedUnit> done) {}
+
   private final String insertEvent;
   private final String insertTag;
   private final String orderingColumn;
+  private final BoundedSourceQueue<Pending> queue;
 
   public BatchedJournalDao(JdbcBackend.JdbcDatabaseDef db, JdbcProfile profile, JournalConfig journalConfig,
       Serialization serialization, ExecutionContext ec, Materializer mat) {
@@ -65,6 +89,67 @@ public final class BatchedJournalDao extends DefaultJournalDao {
     EventTagTableConfiguration tags = journalConfig.eventTagTableConfiguration();
     this.insertTag = "INSERT INTO " + table(tags.schemaName(), tags.tableName()) + " ("
         + quote(tags.columnNames().eventId()) + ", " + quote(tags.columnNames().tag()) + ") VALUES (?, ?)";
+    BaseDaoConfig queueConfig = journalConfig.daoConfig();
+    this.queue = Source.<Pending>queue(queueConfig.bufferSize())
+        .batchWeighted(queueConfig.batchSize(), p -> (long) p.rows().size(),
+            p -> {
+              List<Pending> batch = new ArrayList<>();
+              batch.add(p);
+              return batch;
+            },
+            (batch, p) -> {
+              batch.add(p);
+              return batch;
+            })
+        .mapAsync(queueConfig.parallelism(), this::writeBatch)
+        .to(Sink.ignore())
+        .run(mat);
+  }
+
+  @Override
+  public Future<BoxedUnit> queueWriteJournalRows(Seq<Tuple2<JournalPekkoSerializationRow, Set<String>>> rows) {
+    CompletableFuture<BoxedUnit> done = new CompletableFuture<>();
+    QueueOfferResult offered = queue.offer(new Pending(CollectionConverters.asJava(rows), done));
+    if (offered == QueueOfferResult.enqueued()) return FutureConverters.asScala(done);
+    String why = offered == QueueOfferResult.dropped()
+        ? "the queue buffer was full (" + baseDaoConfig().bufferSize()
+            + " elements) please check the jdbc-journal.bufferSize setting"
+        : String.valueOf(offered);
+    return FutureConverters.asScala(CompletableFuture.<BoxedUnit>failedFuture(
+        new IllegalStateException("Failed to enqueue journal row batch write: " + why)));
+  }
+
+  /** The queued writes of {@code batch} in one transaction; if it fails, each alone. Never fails itself. */
+  private CompletionStage<Done> writeBatch(List<Pending> batch) {
+    List<Tuple2<JournalPekkoSerializationRow, Set<String>>> all = new ArrayList<>();
+    for (Pending p : batch) all.addAll(p.rows());
+    return write(all).handle((ok, error) -> {
+      if (error == null) {
+        batch.forEach(p -> p.done().complete(BoxedUnit.UNIT));
+        return CompletableFuture.completedFuture(Done.getInstance());
+      }
+      if (batch.size() == 1) {
+        batch.get(0).done().completeExceptionally(error);
+        return CompletableFuture.completedFuture(Done.getInstance());
+      }
+      CompletionStage<Done> alone = CompletableFuture.completedFuture(Done.getInstance());
+      for (Pending p : batch) {
+        alone = alone.thenCompose(d -> write(p.rows()).handle((o, e) -> {
+          if (e == null) p.done().complete(BoxedUnit.UNIT);
+          else p.done().completeExceptionally(e);
+          return Done.getInstance();
+        }));
+      }
+      return alone;
+    }).thenCompose(stage -> stage);
+  }
+
+  private CompletionStage<BoxedUnit> write(List<Tuple2<JournalPekkoSerializationRow, Set<String>>> rows) {
+    try {
+      return FutureConverters.asJava(writeJournalRows(CollectionConverters.asScala(rows).toList()));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   @Override

@@ -90,4 +90,60 @@ class BatchedJournalDaoTest {
       assertThat(byTag).as("events read by tag").isEqualTo(ENTITIES * EVENTS_EACH);
     }
   }
+
+  /**
+   * A write the database refuses (here: sequence number 1 of {@code Tally|taken} already stored by
+   * another writer, as when a restarted shard store races its old self) fails alone: the other
+   * entities' writes queued in the same batch are stored and acknowledged.
+   */
+  @ParameterizedTest
+  @EnumSource(TestDatabase.Kind.class)
+  void aWriteTheDatabaseRefusesFailsAloneAndNotTheOthersInItsBatch(TestDatabase.Kind kind) throws Exception {
+    try (NodeTestKit kit = NodeTestKit.on(kind).start("BatchedJournalDaoRefused" + kind)) {
+      Tally.init(kit.system());
+      ClusterSharding sharding = ClusterSharding.get(kit.system());
+      // the entity recovers (nothing stored yet), then another writer takes its sequence number 1
+      sharding.entityRefFor(Tally.ENTITY_KEY, "taken").<Tally.Snapshot>ask(Tally.Get::new, Duration.ofSeconds(20))
+          .toCompletableFuture().get(30, TimeUnit.SECONDS);
+      try (Connection c = kit.database().connect(); java.sql.PreparedStatement s = c.prepareStatement(
+          "INSERT INTO event_journal (persistence_id, sequence_number, deleted, writer, write_timestamp, adapter_manifest,"
+              + " event_ser_id, event_ser_manifest, event_payload) VALUES ('Tally|taken', 1, false, 'another-node', 0, '', 1, '', ?)")) {
+        s.setBytes(1, new byte[] {0});
+        s.executeUpdate();
+      }
+      // every entity recovered first, so that their writes reach the journal's queue together
+      for (int e = 0; e < ENTITIES; e++) {
+        sharding.entityRefFor(Tally.ENTITY_KEY, "neighbour-" + e).<Tally.Snapshot>ask(Tally.Get::new, Duration.ofSeconds(20))
+            .toCompletableFuture().get(30, TimeUnit.SECONDS);
+      }
+      List<CompletableFuture<Integer>> others = new ArrayList<>();
+      CompletableFuture<Integer> taken = null;
+      for (int e = 0; e < ENTITIES; e++) {
+        if (e == ENTITIES / 2) {
+          taken = sharding.entityRefFor(Tally.ENTITY_KEY, "taken")
+              .<Integer>askWithStatus(r -> new Tally.Add(1, r), Duration.ofSeconds(3)).toCompletableFuture();
+        }
+        others.add(sharding.entityRefFor(Tally.ENTITY_KEY, "neighbour-" + e)
+            .<Integer>askWithStatus(r -> new Tally.Add(1, r), Duration.ofSeconds(20)).toCompletableFuture());
+      }
+      CompletableFuture<Integer> refused = taken;
+      assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> refused.get(30, TimeUnit.SECONDS)))
+          .as("the write whose sequence number was taken").isNotNull();
+      int acknowledged = 0;
+      for (CompletableFuture<Integer> w : others) {
+        try {
+          w.get(30, TimeUnit.SECONDS);
+          acknowledged++;
+        } catch (Exception failed) {
+          // counted below
+        }
+      }
+      assertThat(acknowledged).as("writes of the other entities acknowledged").isEqualTo(ENTITIES);
+      try (Connection c = kit.database().connect(); Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM event_journal WHERE persistence_id LIKE 'Tally|neighbour-%'")) {
+        rs.next();
+        assertThat(rs.getInt(1)).as("their events stored").isEqualTo(ENTITIES);
+      }
+    }
+  }
 }
