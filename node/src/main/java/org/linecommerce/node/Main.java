@@ -19,11 +19,15 @@ import sun.misc.Signal;
 /**
  * {@code java -jar node/target/node.jar}: starts one node from cluster.conf and the environment
  * (see the README's configuration table). SIGTERM and SIGINT run coordinated shutdown (stop HTTP,
- * hand shards off, leave the cluster) and exit 0; a node that cannot start exits 1.
+ * hand shards off, leave the cluster) and exit 0; a node that cannot start exits 1, and so does a
+ * node whose actor system ended without a signal (the split brain resolver downed it, or the
+ * cluster removed it): its supervisor starts a fresh process, which joins again.
  */
 public final class Main {
 
   private static final Logger log = LoggerFactory.getLogger(Main.class);
+  /** Set once a signal asked the node to stop: its actor system's end is then expected. */
+  private static final AtomicBoolean STOPPING = new AtomicBoolean();
 
   private Main() {}
 
@@ -43,6 +47,12 @@ public final class Main {
       return;
     }
     installSignalHandlers(node);
+    node.system().getWhenTerminated().thenRun(() -> {
+      if (STOPPING.get()) return;
+      log.error("The node left the cluster without being asked to (downed by the split brain resolver or removed)"
+          + " and stopped: exiting with status 1 so that its supervisor starts it again");
+      System.exit(1);
+    });
   }
 
   /** Starts a node with {@code modules}; tests call this with their own configuration. */
@@ -57,9 +67,8 @@ public final class Main {
 
   private static void installSignalHandlers(Node node) {
     // The JVM's own shutdown hook would exit 143 on SIGTERM; a clean coordinated shutdown exits 0.
-    AtomicBoolean stopping = new AtomicBoolean();
     Runnable stop = () -> {
-      if (!stopping.compareAndSet(false, true)) return;
+      if (!STOPPING.compareAndSet(false, true)) return;
       log.info("Shutdown requested: leaving the cluster");
       try {
         CoordinatedShutdown.get(node.system())
