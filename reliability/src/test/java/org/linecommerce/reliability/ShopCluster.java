@@ -215,6 +215,11 @@ final class ShopCluster implements AutoCloseable {
     for (NodeProcess n : nodes) if (n != null) n.close();
     if (databaseProxy != null) databaseProxy.close();
     line.close();
-    database.close();
+    if (Boolean.getBoolean("reliability.keep")) {
+      // -Dreliability.keep=true: the database and the node logs stay for a look after the run
+      System.out.println("kept: database " + database.url() + ", node logs in " + dir);
+    } else {
+      database.close();
+    }
   }
 }

@@ -144,12 +144,24 @@ public final class BatchedJournalDao extends DefaultJournalDao {
     }).thenCompose(stage -> stage);
   }
 
+  /**
+   * {@link #writeJournalRows} as a plain {@code CompletableFuture} completed on the DAO's execution
+   * context: a stage converted from a Scala future runs even non-async dependents on the JDK's
+   * common pool, which starts a thread per task where its parallelism is 1 (2 cores;
+   * RequestBurstThreadsTest).
+   */
   private CompletionStage<BoxedUnit> write(List<Tuple2<JournalPekkoSerializationRow, Set<String>>> rows) {
+    CompletableFuture<BoxedUnit> written = new CompletableFuture<>();
     try {
-      return FutureConverters.asJava(writeJournalRows(CollectionConverters.asScala(rows).toList()));
+      writeJournalRows(CollectionConverters.asScala(rows).toList()).onComplete(result -> {
+        if (result.isSuccess()) written.complete(BoxedUnit.UNIT);
+        else written.completeExceptionally(result.failed().get());
+        return BoxedUnit.UNIT;
+      }, ec());
     } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
+      written.completeExceptionally(e);
     }
+    return written;
   }
 
   @Override
