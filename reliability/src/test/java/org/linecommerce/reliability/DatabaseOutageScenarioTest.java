@@ -1,6 +1,8 @@
 package org.linecommerce.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.linecommerce.reliability.WebhookTraffic.RATE;
+import static org.linecommerce.reliability.WebhookTraffic.SECONDS;
 
 import java.time.Duration;
 import java.util.List;
@@ -20,8 +22,6 @@ import org.junit.jupiter.api.Test;
  */
 class DatabaseOutageScenarioTest {
 
-  private static final int SECONDS = Integer.getInteger("reliability.seconds", 30);
-  private static final int RATE = Integer.getInteger("reliability.rate", 20);
   private static final Duration OUTAGE = Duration.ofSeconds(15);
 
   @Test

@@ -1,6 +1,8 @@
 package org.linecommerce.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.linecommerce.reliability.WebhookTraffic.RATE;
+import static org.linecommerce.reliability.WebhookTraffic.SECONDS;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,8 +27,6 @@ import org.linecommerce.testkit.FakeLinePlatform;
  */
 class LineOutageScenarioTest {
 
-  private static final int SECONDS = Integer.getInteger("reliability.seconds", 30);
-  private static final int RATE = Integer.getInteger("reliability.rate", 20);
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @Test

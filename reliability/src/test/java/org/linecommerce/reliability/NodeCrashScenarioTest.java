@@ -1,5 +1,8 @@
 package org.linecommerce.reliability;
 
+import static org.linecommerce.reliability.WebhookTraffic.RATE;
+import static org.linecommerce.reliability.WebhookTraffic.SECONDS;
+
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -12,9 +15,6 @@ import org.junit.jupiter.api.Test;
  * node was acknowledged again.
  */
 class NodeCrashScenarioTest {
-
-  private static final int SECONDS = Integer.getInteger("reliability.seconds", 30);
-  private static final int RATE = Integer.getInteger("reliability.rate", 20);
 
   @Test
   void aKilledNodeLosesNoAcknowledgedEventAndNoEventIsAnsweredTwice() throws Exception {

@@ -1,6 +1,8 @@
 package org.linecommerce.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.linecommerce.reliability.WebhookTraffic.RATE;
+import static org.linecommerce.reliability.WebhookTraffic.SECONDS;
 
 import java.time.Duration;
 import java.util.List;
@@ -17,9 +19,6 @@ import org.junit.jupiter.api.Test;
  * every webhook is handled exactly once.
  */
 class PartitionScenarioTest {
-
-  private static final int SECONDS = Integer.getInteger("reliability.seconds", 30);
-  private static final int RATE = Integer.getInteger("reliability.rate", 20);
 
   @Test
   void theMajorityTakesOverAFrozenNodesShardsAndNothingIsWrittenTwice() throws Exception {

@@ -1,5 +1,8 @@
 package org.linecommerce.reliability;
 
+import static org.linecommerce.reliability.WebhookTraffic.RATE;
+import static org.linecommerce.reliability.WebhookTraffic.SECONDS;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,9 +16,6 @@ import org.junit.jupiter.api.Test;
  * started again and put back once ready. Nothing is lost and nothing is answered twice.
  */
 class RollingRestartScenarioTest {
-
-  private static final int SECONDS = Integer.getInteger("reliability.seconds", 30);
-  private static final int RATE = Integer.getInteger("reliability.rate", 20);
 
   @Test
   void restartingEveryNodeInTurnLosesNothingAndDuplicatesNothing() throws Exception {

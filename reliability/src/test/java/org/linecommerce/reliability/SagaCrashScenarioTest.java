@@ -1,6 +1,7 @@
 package org.linecommerce.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.linecommerce.reliability.WebhookTraffic.SECONDS;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -38,7 +39,6 @@ import org.linecommerce.testkit.FakeLinePlatform;
  */
 class SagaCrashScenarioTest {
 
-  private static final int SECONDS = Integer.getInteger("reliability.seconds", 30);
   private static final Pattern ORDER_ID = Pattern.compile("action=confirm_order&orderId=([A-Za-z0-9_-]+)");
   private static final Set<String> ORDER_FINAL = Set.of("confirmed", "cancelled", "expired", "failed");
   private static final ObjectMapper JSON = new ObjectMapper();

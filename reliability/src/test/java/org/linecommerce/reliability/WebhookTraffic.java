@@ -31,6 +31,11 @@ import org.linecommerce.testkit.FakeLinePlatform.WebhookEvent;
  */
 final class WebhookTraffic implements AutoCloseable {
 
+  /** Seconds of traffic per scenario: {@code -Dreliability.seconds} [30, the short form]. */
+  static final int SECONDS = Integer.getInteger("reliability.seconds", 30);
+  /** New events a second: {@code -Dreliability.rate} [20]. */
+  static final int RATE = Integer.getInteger("reliability.rate", 20);
+
   private static final List<String> TEXTS = List.of("do you have matcha?", "green tea please", "抹茶ありますか",
       "มีชาเขียวไหม", "hello", "do you have sunscreen?", "how much is the coffee?", "ありがとう");
 
